@@ -1,0 +1,189 @@
+"""Every lesson executed, and what each one promises checked, cell by cell."""
+
+import json
+import re
+
+import pytest
+
+import lesson_runner
+
+pytestmark = pytest.mark.lessons
+
+LESSONS = [path.name for path in lesson_runner.lesson_paths()]
+
+
+def outputs_text(notebook) -> str:
+    """Everything the lesson printed or displayed, as plain text."""
+    parts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.output_type == "stream":
+                parts.append(output.text)
+            elif output.output_type == "error":
+                parts.append(lesson_runner.ANSI.sub("", "\n".join(output.traceback)))
+            else:
+                parts.extend(str(value) for value in output.get("data", {}).values())
+    return "\n".join(parts)
+
+
+def test_the_core_lessons_exist_in_order():
+    assert LESSONS[:5] == [
+        "01-reproduce-the-error.ipynb",
+        "02-read-the-message.ipynb",
+        "03-the-linear-layer.ipynb",
+        "04-derive-1568.ipynb",
+        "05-fix-it.ipynb",
+    ]
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_lesson_runs_as_it_promises(executed_lessons, name):
+    lesson = executed_lessons[name]
+    assert lesson.ok, "\n" + "\n".join(str(problem) for problem in lesson.problems)
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_every_tagged_cell_raised_its_expected_error(executed_lessons, name):
+    tagged = 0
+    for number, cell in enumerate(executed_lessons[name].notebook.cells, start=1):
+        if lesson_runner.RAISES_TAG not in cell.metadata.get("tags", []):
+            continue
+        tagged += 1
+        errors = [output for output in cell.outputs if output.output_type == "error"]
+        expected = cell.metadata["expected_error"]
+        assert len(errors) == 1, f"{name}, cell {number}: expected one error output, found {len(errors)}"
+        assert (errors[0].ename, errors[0].evalue) == (expected["ename"], expected["evalue"]), f"{name}, cell {number}"
+
+
+def expected_errors(notebook):
+    return [
+        (cell.metadata["expected_error"]["ename"], cell.metadata["expected_error"]["evalue"])
+        for cell in notebook.cells
+        if "expected_error" in cell.metadata
+    ]
+
+
+def test_lesson_1_raises_the_exact_error_from_summary(executed_lessons):
+    notebook = executed_lessons["01-reproduce-the-error.ipynb"].notebook
+    assert expected_errors(notebook)[0] == (
+        "RuntimeError",
+        "mat1 and mat2 shapes cannot be multiplied (2x1568 and 1050x10)",
+    )
+    summary_cell = next(cell for cell in notebook.cells if cell.source.startswith("summary(cnn, (1, 28, 28))"))
+    assert summary_cell.outputs[0].evalue == "mat1 and mat2 shapes cannot be multiplied (2x1568 and 1050x10)"
+    # The seed model, exactly as posted.
+    model_cell = next(cell for cell in notebook.cells if "class CNN" in cell.source)
+    for line in [
+        "nn.Conv2d(in_channels=1, out_channels=16, kernel_size=5, stride=1, padding=2),",
+        "nn.MaxPool2d(kernel_size=2),",
+        "nn.Conv2d(16, 32, 5, 1, 2),",
+        "nn.MaxPool2d(2),",
+        "self.out = nn.Linear(1050, 10)",
+        "x = x.view(x.size(0), -1)",
+        "return output, x",
+    ]:
+        assert line in model_cell.source
+
+
+def test_lesson_1_traceback_shows_the_frames_that_matter(executed_lessons):
+    notebook = executed_lessons["01-reproduce-the-error.ipynb"].notebook
+    error = next(output for cell in notebook.cells for output in cell.get("outputs", []) if output.output_type == "error")
+    traceback = lesson_runner.ANSI.sub("", "\n".join(error.traceback))
+    assert "----> 1 summary(cnn, (1, 28, 28))" in traceback
+    assert "---> 29         output = self.out(x)" in traceback
+    assert "File torch/nn/modules/linear.py" in traceback
+    assert "frames inside the library hidden" in traceback
+    assert "site-packages" not in traceback
+    assert traceback.rstrip().endswith("RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x1568 and 1050x10)")
+
+
+def test_lesson_2_explains_every_number(executed_lessons):
+    notebook = executed_lessons["02-read-the-message.ipynb"].notebook
+    text = outputs_text(notebook)
+    assert "input of cnn.out: [(2, 1568)]" in text
+    assert "weight: (10, 1050)" in text
+    assert ("RuntimeError", "mat1 and mat2 shapes cannot be multiplied (2x1568 and 1050x10)") in expected_errors(notebook)
+    for row in ["| `2` | 2 |", "| `1568` | 1568 |", "| `1050` | 1050 |", "| `10` | 10 |"]:
+        assert row in text
+
+
+def test_lesson_3_writes_the_textbook_form_and_counts_parameters(executed_lessons):
+    notebook = executed_lessons["03-the-linear-layer.ipynb"].notebook
+    prose = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    assert "output = relu(dot(W, input) + b)" in prose
+    text = outputs_text(notebook)
+    assert "nn.Linear matches x @ W.T + b: True" in text
+    assert "nn.Linear(1050, 10): 1050·10 + 10 = 10,510 parameters" in text
+    assert "nn.Linear(1568, 10): 1568·10 + 10 = 15,690 parameters" in text
+
+
+def test_lesson_4_table_is_measured_and_agrees_with_the_formula(executed_lessons):
+    text = outputs_text(executed_lessons["04-derive-1568.ipynb"].notebook)
+    shapes = re.findall(r"\| ([\d ×]+) \| ([\d ×]+) \| ✓ \|", text)
+    assert shapes == [
+        ("16 × 28 × 28", "16 × 28 × 28"),
+        ("16 × 28 × 28", "16 × 28 × 28"),
+        ("16 × 14 × 14", "16 × 14 × 14"),
+        ("32 × 14 × 14", "32 × 14 × 14"),
+        ("32 × 14 × 14", "32 × 14 × 14"),
+        ("32 × 7 × 7", "32 × 7 × 7"),
+    ]
+    assert "✗" not in text
+    assert "32 · 7 · 7 = 1568" in text
+
+
+def test_lesson_5_fixed_summary_and_the_trap(executed_lessons):
+    notebook = executed_lessons["05-fix-it.ipynb"].notebook
+    text = outputs_text(notebook)
+    assert re.search(r"Linear-7\s+\[-1, 10\]\s+15,690", text)
+    assert "Total params: 28,938" in text
+    assert "after:  Linear(in_features=1568, out_features=10, bias=True)" in text
+    assert "(3, 32, 32): Linear(in_features=2048, out_features=10, bias=True)" in text
+    assert "100x100 images -> logits (2, 10)" in text
+    assert "75 images -> 112 rows of predictions" in text
+    assert expected_errors(notebook) == [
+        ("RuntimeError", "shape '[-1, 1050]' is invalid for input of size 3136"),
+        ("ValueError", "Expected input batch_size (112) to match target batch_size (75)."),
+    ]
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_lesson_has_the_house_skeleton(name):
+    notebook = json.loads((lesson_runner.LESSONS_DIR / name).read_text())
+    headings = [
+        line
+        for cell in notebook["cells"]
+        if cell["cell_type"] == "markdown"
+        for line in "".join(cell["source"]).splitlines()
+        if line.startswith("#")
+    ]
+    assert headings[0].startswith("# "), f"{name}: the first heading must be the title"
+    for required in ["## You will learn", "## Prerequisites", "## Exercises", "## Key points"]:
+        assert required in headings, f"{name}: missing the section {required!r}"
+    solutions = [cell for cell in notebook["cells"] if "solution" in cell["metadata"].get("tags", [])]
+    assert len(solutions) >= 2, f"{name}: needs at least two exercises with executed solutions"
+    minutes = notebook["metadata"].get("lesson", {})
+    assert minutes.get("teaching_minutes", 0) > 0 and minutes.get("exercise_minutes", 0) > 0, name
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_committed_lesson_has_no_outputs(name):
+    notebook = json.loads((lesson_runner.LESSONS_DIR / name).read_text())
+    for number, cell in enumerate(notebook["cells"], start=1):
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None, (
+                f"{name}, cell {number}: committed with outputs; clear them (nbstripout) before committing"
+            )
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_lesson_stands_alone(name):
+    source = (lesson_runner.LESSONS_DIR / name).read_text()
+    assert "lesson_runner" not in source and "sys.path" not in source, f"{name} reaches into the repository"
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_no_machine_paths_in_outputs(executed_lessons, name):
+    text = outputs_text(executed_lessons[name].notebook)
+    for fragment in ["/tmp/", "/root/", "site-packages", "/work/", ".venv"]:
+        assert fragment not in text, f"{name}: {fragment!r} appears in the outputs"

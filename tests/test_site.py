@@ -1,0 +1,94 @@
+"""The strict site build, and what a reader finds in site/."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import lesson_runner
+
+pytestmark = pytest.mark.site
+
+REPO = Path(__file__).resolve().parent.parent
+SITE = REPO / "site"
+LESSON_SLUGS = [path.stem for path in lesson_runner.lesson_paths()]
+
+
+@pytest.fixture(scope="module")
+def built_site():
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=REPO, capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
+    return SITE
+
+
+def page(site, path):
+    return (site / path / "index.html").read_text()
+
+
+def text_files(site):
+    for path in site.rglob("*"):
+        if path.suffix in {".html", ".js", ".css", ".json", ".xml", ".ipynb", ".txt"}:
+            yield path
+
+
+def test_no_build_machine_path_anywhere(built_site):
+    for path in text_files(built_site):
+        text = path.read_text(errors="replace")
+        for fragment in [str(REPO), "/tmp/", "/root/", "site-packages"]:
+            assert fragment not in text, f"{path.relative_to(built_site)} contains {fragment!r}"
+
+
+def test_no_page_asks_for_anything_outside_its_origin(built_site):
+    # Links to other sites are fine; loading a script, style, font or image from one is not.
+    loads = re.compile(r"<(?:script|link|img|iframe|source)\b[^>]*?(?:src|href)=\"(https?:)?//", re.I)
+    imports = re.compile(r"(?:@import|url\()\s*[\"']?(https?:)?//", re.I)
+    for path in built_site.rglob("*.html"):
+        html = path.read_text()
+        for tag in re.findall(r"<(?:script|link|img|iframe|source)\b[^>]*>", html, re.I):
+            if re.search(r"\brel=\"(?:canonical|alternate)\"", tag):
+                continue
+            assert not loads.search(tag), f"{path.relative_to(built_site)} loads {tag}"
+        assert "fonts.googleapis" not in html and "cdnjs" not in html and "jsdelivr" not in html, path
+    for path in built_site.rglob("*.css"):
+        assert not imports.search(path.read_text()), f"{path.relative_to(built_site)} imports from another origin"
+
+
+def test_every_lesson_is_a_page_with_its_notebook_to_download(built_site):
+    for slug in LESSON_SLUGS:
+        html = page(built_site, f"lessons/{slug}")
+        assert f'download="" href="{slug}.ipynb"' in html, f"{slug}: no download link"
+        download = json.loads((built_site / "lessons" / slug / f"{slug}.ipynb").read_text())
+        assert download == json.loads((lesson_runner.LESSONS_DIR / f"{slug}.ipynb").read_text())
+
+
+def test_reader_sees_the_executed_error(built_site):
+    html = page(built_site, "lessons/01-reproduce-the-error")
+    assert "mat1 and mat2 shapes cannot be multiplied (2x1568 and 1050x10)" in html
+    assert "frames inside the library hidden" in html
+
+
+def test_reader_sees_the_computed_table_and_the_fixed_summary(built_site):
+    table = page(built_site, "lessons/04-derive-1568")
+    assert table.count("<td>✓</td>") == 6 and "32 · 7 · 7 = 1568" in table
+    fixed = page(built_site, "lessons/05-fix-it")
+    assert "Total params: 28,938" in fixed
+
+
+def test_solutions_are_collapsed(built_site):
+    for slug in LESSON_SLUGS:
+        html = page(built_site, f"lessons/{slug}")
+        assert html.count('<details class="solution"><summary>Solution</summary>') >= 2, slug
+
+
+def test_landing_page_leads_with_the_error_and_the_fix(built_site):
+    html = page(built_site, "")
+    body = html.split('<article class="md-content__inner md-typeset">')[1]
+    assert body.index("mat1 and mat2 shapes cannot be multiplied (2x1568 and 1050x10)") < body.index("fix in 30 seconds")
+    assert "nn.Linear(1568, 10)" in body
