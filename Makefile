@@ -4,27 +4,34 @@
 # Both create .venv/ and install the pinned requirements first.
 
 PYTHON ?= python3
-# Material prints a banner about MkDocs 2.0 on every build; it says nothing about this site.
-export NO_MKDOCS_2_WARNING := 1
 VENV := .venv
 BIN := $(VENV)/bin
-# The stamp is newer than requirements.txt once that exact file is installed.
+# The stamps are newer than the files they install from once exactly those are installed.
 INSTALLED := $(VENV)/.installed
+NODE_INSTALLED := node_modules/.installed
+# Material prints a banner about MkDocs 2.0 on every build; it says nothing about this site.
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve test build clean
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import torch, mkdocs_jupyter, playwright"  # fail here, not later, if the install did
 	touch $@
 
-serve: $(INSTALLED)
+# Front-end files (axe-core for the accessibility checks, reveal.js for the slides), exactly as locked.
+$(NODE_INSTALLED): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+serve: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-build: $(INSTALLED)
+build: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/mkdocs build --strict
 
-test: $(INSTALLED)
+test: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python -m pytest
 
 clean:

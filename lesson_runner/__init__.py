@@ -18,6 +18,7 @@ number and the cell's first line.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import hashlib
 import json
 import os
@@ -289,7 +290,10 @@ def execute_lessons(
     RUN_LOG["cached"] += sum(path.parent == LESSONS_DIR for path in results)
     RUN_LOG["executed"] += sum(path.parent == LESSONS_DIR for path in to_run)
     if to_run:
-        for lesson in asyncio.run(run_all()):
+        # A thread of its own: the caller may already run an event loop (Playwright's sync API does).
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
+            executed = thread.submit(asyncio.run, run_all()).result()
+        for lesson in executed:
             _store(lesson)
             results[lesson.path] = lesson
     return [results[path] for path in paths]

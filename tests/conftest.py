@@ -1,12 +1,68 @@
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
 import pytest
 
 import lesson_runner
+
+REPO = Path(__file__).resolve().parent.parent
+SITE = REPO / "site"
+CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="session")
 def executed_lessons():
     """Every lesson, executed once for the whole run (or taken from the cache), in order."""
     return {lesson.path.name: lesson for lesson in lesson_runner.execute_lessons()}
+
+
+@pytest.fixture(scope="session")
+def built_site(executed_lessons):
+    """`mkdocs build --strict` into site/, once per run; the lessons come from the shared cache."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=REPO, capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
+    return SITE
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The built site, served by a real HTTP server on 127.0.0.1 (a free port)."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright (its own browser download does not work here)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
 
 
 def pytest_terminal_summary(terminalreporter):

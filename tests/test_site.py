@@ -1,10 +1,7 @@
 """The strict site build, and what a reader finds in site/."""
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,18 +11,7 @@ import lesson_runner
 pytestmark = pytest.mark.site
 
 REPO = Path(__file__).resolve().parent.parent
-SITE = REPO / "site"
 LESSON_SLUGS = [path.stem for path in lesson_runner.lesson_paths()]
-
-
-@pytest.fixture(scope="module")
-def built_site():
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=REPO, capture_output=True, text=True, env=env
-    )
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
-    return SITE
 
 
 def page(site, path):
