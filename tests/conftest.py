@@ -11,7 +11,8 @@ import pytest
 import lesson_runner
 
 REPO = Path(__file__).resolve().parent.parent
-SITE = REPO / "site"
+# Helpers working side by side can build into a folder of their own.
+SITE = Path(os.environ.get("SHAPE_MATTERS_SITE_DIR", REPO / "site"))
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -26,7 +27,7 @@ def built_site(executed_lessons):
     """`mkdocs build --strict` into site/, once per run; the lessons come from the shared cache."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=REPO, capture_output=True, text=True, env=env
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(SITE)], cwd=REPO, capture_output=True, text=True, env=env
     )
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
     return SITE
