@@ -177,7 +177,10 @@ def trim_traceback(frames: list[str]) -> list[str]:
     """
     if len(frames) < 4:
         return [strip_machine_paths(frame) for frame in frames]
-    header, body, last_line = frames[:2], frames[2:-1], frames[-1]
+    # IPython's header is a 75-dash rule and a line padded to 75 columns: both wrap badly in a
+    # page's narrow column and say nothing, so keep one short line.
+    header = [re.sub(r" {2,}", "  ", frames[1])]
+    body, last_line = frames[2:-1], frames[-1]
     kept: list[str] = []
     hidden = 0
     for position, frame in enumerate(body):

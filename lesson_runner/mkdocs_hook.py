@@ -64,7 +64,7 @@ def on_page_content(html, page, config, files):
     for cell in soup.select(".celltag_solution"):
         if cell.find_parent(class_="celltag_solution"):
             continue  # nbconvert nests the tag class; wrap the outermost element once
-        details = soup.new_tag("details", attrs={"class": "solution"})
+        details = soup.new_tag("details", attrs={"class": "success solution"})
         summary = soup.new_tag("summary")
         summary.string = "Solution"
         cell.wrap(details)
@@ -75,7 +75,11 @@ def on_page_content(html, page, config, files):
         f"Download this lesson as a notebook ({name})</a></p>",
         "html.parser",
     )
-    soup.insert(0, download)
+    title = soup.find("h1")
+    if title:
+        title.insert_after(download)  # right under the title, where a reader looks for it
+    else:
+        soup.insert(0, download)
     return str(soup)
 
 

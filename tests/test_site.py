@@ -70,7 +70,7 @@ def test_reader_sees_the_computed_table_and_the_fixed_summary(built_site):
 def test_solutions_are_collapsed(built_site):
     for slug in LESSON_SLUGS:
         html = page(built_site, f"lessons/{slug}")
-        assert html.count('<details class="solution"><summary>Solution</summary>') >= 2, slug
+        assert html.count('<details class="success solution"><summary>Solution</summary>') >= 2, slug
 
 
 def test_landing_page_leads_with_the_error_and_the_fix(built_site):
