@@ -66,10 +66,24 @@ def browser():
         browser.close()
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--determinism",
+        action="store_true",
+        help="execute every lesson and docs page once more and fail where an output differs (CI does)",
+    )
+
+
+def pytest_configure(config):
+    if config.getoption("--determinism"):
+        lesson_runner.determinism_by_default = True
+
+
 def pytest_terminal_summary(terminalreporter):
     ran = lesson_runner.RUN_LOG
     if ran["executed"] or ran["cached"]:
         terminalreporter.write_line(
             f"lessons: {ran['executed']} executed, {ran['cached']} taken from the cache "
             f"(keyed by notebook, requirements, Python and torch)"
+            + (f", {ran['executed_again']} executed again to compare the outputs" if ran["executed_again"] else "")
         )

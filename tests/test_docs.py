@@ -1,37 +1,82 @@
-"""The Python blocks of docs/ run, page by page, and the quick reference's table is true."""
+"""The Python blocks of docs/ run under the lessons' checks, page by page, and the quick reference's table is true.
+
+Each page's blocks run in order in one fresh kernel, in an empty working folder, like a script: a block
+must not raise, hang, read the network or a file it did not create, or print what changes from run to run.
+tests/broken_docs/ proves each check on a deliberately broken page.
+"""
 
 import re
-import textwrap
 from pathlib import Path
 
 import pytest
 import torch
 from torch import nn
 
+import lesson_runner
+
 pytestmark = pytest.mark.lessons
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
-FENCE = re.compile(r"^(?P<indent>[ \t]*)```python\n(?P<body>.*?)^(?P=indent)```", re.S | re.M)
-PAGES = sorted(path.relative_to(DOCS).as_posix() for path in DOCS.rglob("*.md"))
+DOCS = lesson_runner.DOCS_DIR
+BROKEN = Path(__file__).resolve().parent / "broken_docs"
+PAGES = [page.relative_to(DOCS).as_posix() for page in lesson_runner.docs_pages()]
+
+EXPECTED = {
+    "raises.md": "tests/broken_docs/raises.md, Python block 2 ('numbers[3]'): raised IndexError: list index out of range",
+    "hangs.md": "tests/broken_docs/hangs.md, Python block 1 ('import time'): "
+    "ran past the per-cell timeout of 5 s and was stopped",
+    "reads_the_network.md": "tests/broken_docs/reads_the_network.md, Python block 1 ('import socket'): "
+    "read the network: connect to ('127.0.0.1', 9)",
+    "reads_a_file_it_did_not_create.md": "tests/broken_docs/reads_a_file_it_did_not_create.md, Python block 1 "
+    "('from pathlib import Path'): read a file it did not create: /etc/hostname",
+    # Only the printed generator: the bare expression above it shows nothing, as in a script.
+    "prints_a_memory_address.md": re.compile(
+        re.escape(
+            "tests/broken_docs/prints_a_memory_address.md, Python block 1 ('import torch'): printed a memory address, "
+            "which changes from run to run: '<torch._C.Generator object at "
+        )
+        + r"0x[0-9a-f]+>'"
+    ),
+}
 
 
-def python_blocks(page: str) -> list[str]:
-    return [textwrap.dedent(match["body"]) for match in FENCE.finditer((DOCS / page).read_text())]
+@pytest.fixture(scope="module")
+def executed_pages():
+    return {lesson.path.relative_to(DOCS).as_posix(): lesson for lesson in lesson_runner.execute_docs()}
+
+
+@pytest.fixture(scope="module")
+def broken_reports():
+    pages = [BROKEN / name for name in EXPECTED]
+    return {
+        lesson.path.name: [str(problem) for problem in lesson.problems]
+        for lesson in lesson_runner.execute_docs(pages, timeout=5, determinism=False)
+    }
 
 
 def test_the_pages_have_code_to_run():
-    assert python_blocks("index.md") and python_blocks("reference.md")
+    assert "index.md" in PAGES and "reference.md" in PAGES
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_python_blocks_run(page):
-    namespace = {"__name__": f"docs/{page}"}
-    for number, block in enumerate(python_blocks(page), start=1):
-        first_line = block.strip().splitlines()[0]
-        try:
-            exec(compile(block, f"docs/{page}, block {number}", "exec"), namespace)
-        except Exception as error:
-            pytest.fail(f"docs/{page}, Python block {number} ({first_line!r}) raised {type(error).__name__}: {error}")
+def test_python_blocks_run(executed_pages, page):
+    lesson = executed_pages[page]
+    assert lesson.ok, "\n" + "\n".join(str(problem) for problem in lesson.problems)
+    blocks = lesson_runner.python_blocks((DOCS / page).read_text())
+    assert [cell.source for cell in lesson.notebook.cells] == blocks
+
+
+def test_every_broken_page_has_an_expected_report():
+    assert sorted(path.name for path in BROKEN.glob("*.md")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_harness_reports_the_broken_page(broken_reports, name):
+    expected = EXPECTED[name]
+    [report] = broken_reports[name]
+    if isinstance(expected, re.Pattern):
+        assert expected.fullmatch(report), f"\nreported: {report}\nexpected: {expected.pattern}"
+    else:
+        assert report == expected
 
 
 def test_reference_shape_table_matches_the_layers():

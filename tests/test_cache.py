@@ -1,0 +1,108 @@
+"""Executed once: each lesson runs only when something its outputs depend on changed.
+
+The cache key is the notebook's bytes and the environment (requirements.txt, the Python and torch
+versions, the runner). These tests prove that a change re-executes exactly what it affects, and that
+nothing changed means nothing executed.
+"""
+
+import shutil
+import sys
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+import lesson_runner
+
+pytestmark = pytest.mark.lessons
+
+
+def test_editing_one_lesson_changes_only_its_key(tmp_path):
+    lessons = []
+    for path in lesson_runner.lesson_paths():
+        lessons.append(tmp_path / path.name)
+        shutil.copyfile(path, lessons[-1])
+    environment = lesson_runner.environment_fingerprint()
+    before = {path.name: lesson_runner.cache_key(path, environment) for path in lessons}
+    edited = lessons[len(lessons) // 2]
+    notebook = nbformat.read(edited, as_version=4)
+    notebook.cells[0].source += "\n\nOne more sentence."
+    nbformat.write(notebook, edited)
+    after = {path.name: lesson_runner.cache_key(path, environment) for path in lessons}
+    assert [name for name in before if before[name] != after[name]] == [edited.name]
+
+
+@pytest.mark.parametrize("change", ["requirements.txt", "torch", "python"])
+def test_a_change_of_environment_changes_every_key(tmp_path, monkeypatch, change):
+    before = lesson_runner.environment_fingerprint()
+    if change == "requirements.txt":
+        repo = tmp_path / "repo"
+        repo.mkdir()
+        text = (lesson_runner.REPO / "requirements.txt").read_text()
+        (repo / "requirements.txt").write_text(text.replace("numpy==", "numpy==0.0.0 # was "))
+        monkeypatch.setattr(lesson_runner, "REPO", repo)
+    elif change == "torch":
+        real_version = lesson_runner.metadata.version
+        monkeypatch.setattr(
+            lesson_runner.metadata, "version", lambda name: "0.0.0" if name == "torch" else real_version(name)
+        )
+    else:
+        monkeypatch.setattr(sys, "version", sys.version + " (another build)")
+    assert lesson_runner.environment_fingerprint() != before
+    lesson = lesson_runner.lesson_paths()[0]
+    assert lesson_runner.cache_key(lesson) != lesson_runner.cache_key(lesson, before)
+
+
+def _tiny_lesson(path, text):
+    notebook = new_notebook(
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    )
+    notebook.cells = [new_markdown_cell("# A tiny lesson", id="cell-0"), new_code_cell(f"print({text!r})", id="cell-1")]
+    nbformat.write(notebook, path)
+
+
+def test_a_second_run_executes_only_the_edited_lesson(tmp_path, monkeypatch):
+    """For real: two tiny lessons in a lessons folder and a cache of their own."""
+    lessons_dir = tmp_path / "lessons"
+    lessons_dir.mkdir()
+    monkeypatch.setattr(lesson_runner, "LESSONS_DIR", lessons_dir)
+    monkeypatch.setattr(lesson_runner, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(lesson_runner, "RUN_LOG", {"executed": 0, "cached": 0, "executed_again": 0})
+    _tiny_lesson(lessons_dir / "01-first.ipynb", "first")
+    _tiny_lesson(lessons_dir / "02-second.ipynb", "second")
+
+    cold = lesson_runner.execute_lessons(determinism=False)
+    assert [lesson.from_cache for lesson in cold] == [False, False]
+    warm = lesson_runner.execute_lessons(determinism=False)
+    assert [lesson.from_cache for lesson in warm] == [True, True]
+    assert [lesson.notebook.cells[1].outputs[0].text for lesson in warm] == ["first\n", "second\n"]
+
+    _tiny_lesson(lessons_dir / "02-second.ipynb", "second, edited")
+    edited = lesson_runner.execute_lessons(determinism=False)
+    assert [lesson.from_cache for lesson in edited] == [True, False]
+    assert edited[1].notebook.cells[1].outputs[0].text == "second, edited\n"
+    assert lesson_runner.RUN_LOG == {"executed": 3, "cached": 3, "executed_again": 0}
+
+
+def test_nothing_changed_means_nothing_executed(executed_lessons):
+    """After the suite's own run, every lesson comes from the cache (as the site build finds them).
+
+    Only a lesson that failed runs again: a failure is never cached (test_lessons reports it)."""
+    failed = [name for name, lesson in executed_lessons.items() if not lesson.ok]
+    executed_before = lesson_runner.RUN_LOG["executed"]
+    again = lesson_runner.execute_lessons(determinism=False)
+    assert [lesson.path.name for lesson in again if not lesson.from_cache] == failed
+    assert lesson_runner.RUN_LOG["executed"] == executed_before + len(failed)
+
+
+def test_editing_prose_of_a_docs_page_runs_no_block(tmp_path, monkeypatch):
+    monkeypatch.setattr(lesson_runner, "DOCS_CACHE_DIR", tmp_path / "cache")
+    page = tmp_path / "page.md"
+    page.write_text("# A page\n\n```python\nprint('hello')\n```\n")
+    [first] = lesson_runner.execute_docs([page], determinism=False)
+    page.write_text("# A page\n\nNew prose around the same block.\n\n```python\nprint('hello')\n```\n")
+    [second] = lesson_runner.execute_docs([page], determinism=False)
+    assert (first.from_cache, second.from_cache) == (False, True)
+    page.write_text("# A page\n\n```python\nprint('hello, edited')\n```\n")
+    [third] = lesson_runner.execute_docs([page], determinism=False)
+    assert third.from_cache is False and third.notebook.cells[0].outputs[0].text == "hello, edited\n"
