@@ -7,12 +7,19 @@
   script tags nbconvert's template points at CDNs (MathJax, Mermaid): the lessons use neither,
   and the site must work offline.
   It also puts a download button for the lesson's notebook at the top of the page.
+  For readers and their browsers it also: takes out the stylesheets mkdocs-jupyter inlines in
+  every lesson (575 KB each) to serve them once, pruned, as assets/stylesheets/notebook.css (see
+  notebook_css.py); keeps notebook outputs and prompts out of the search index; makes the
+  boxes of code that scroll reachable from the keyboard; turns a lesson's links to another
+  lesson's notebook (`01-reproduce-the-error.ipynb`, right inside Jupyter) into links to its page;
+  and points the table of contents at the ids the headings really have.
 - on_post_page: copies the lesson's source notebook (no outputs) next to the page, where that
-  button points.
+  button points. On lesson pages it links the shared notebook stylesheet; on_post_build writes it.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -21,15 +28,27 @@ from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import lesson_runner  # noqa: E402
+from lesson_runner.notebook_css import used_css  # noqa: E402
 
 LESSON_PREFIX = "lessons/"
+NOTEBOOK_CSS = "assets/stylesheets/notebook.css"
+LESSON_LINK = re.compile(r"(\d\d-[a-z0-9-]+)\.ipynb(#.*)?")
+
+# Collected over one build: the stylesheets the lesson pages inlined, and the pages themselves.
+_build = {"stylesheets": [], "lesson_pages": []}
 
 
 def _is_lesson(page) -> bool:
     return page.file.src_uri.startswith(LESSON_PREFIX) and page.file.src_uri.endswith(".ipynb")
+
+
+def on_pre_build(config):
+    _build["stylesheets"].clear()
+    _build["lesson_pages"].clear()
 
 
 @event_priority(100)  # before mkdocs-jupyter turns .ipynb files into pages
@@ -69,6 +88,14 @@ def on_page_content(html, page, config, files):
         summary.string = "Solution"
         cell.wrap(details)
         details.insert(0, summary)
+    _share_stylesheets(soup)
+    _keep_outputs_out_of_search(soup)
+    for scroller in soup.select(
+        ".jp-InputArea-editor .highlight-ipynb, .jp-OutputArea-output pre, .jp-RenderedMarkdown pre"
+    ):
+        scroller["tabindex"] = "0"  # a box that scrolls sideways must be reachable from the keyboard
+    _link_lessons_to_pages(soup)
+    _toc_to_heading_ids(page, soup)
     name = Path(page.file.src_uri).name
     download = BeautifulSoup(
         f'<p class="lesson-download"><a class="md-button" href="{name}" download>'
@@ -83,10 +110,93 @@ def on_page_content(html, page, config, files):
     return str(soup)
 
 
+def _share_stylesheets(soup):
+    for style in soup.find_all("style"):
+        css = style.get_text()
+        # mkdocs-jupyter also writes its syntax-highlighting CSS a second time as a Python list's
+        # repr ("['pre { ...']"): not CSS, and the same rules are in the first style already.
+        if not css.strip().startswith("[") and css not in _build["stylesheets"]:
+            _build["stylesheets"].append(css)
+        style.decompose()
+
+
+def _keep_outputs_out_of_search(soup):
+    """Outputs (tables, tracebacks, summaries) and prompts ("In [3]:") stay on the page but out of
+    the search index, which then holds the lessons' prose and code.
+
+    Material's indexer tells excluded elements apart by tag name only (it stops skipping at the
+    first closing tag of the same name), so the mark goes on every element that holds no
+    element of its own tag: each run of text is then inside a marked element."""
+    for area in soup.select(".jp-OutputArea, .jp-InputPrompt, .zeroclipboard-container"):
+        for element in [area, *area.find_all(True)]:
+            if element.find(element.name) is None:
+                element["data-search-exclude"] = ""
+
+
+def _link_lessons_to_pages(soup):
+    lessons = {path.stem for path in lesson_runner.lesson_paths()}
+    for link in soup.select("a[href]:not([download])"):
+        match = LESSON_LINK.fullmatch(link["href"])
+        if match and match.group(1) in lessons:
+            link["href"] = f"../{match.group(1)}/{match.group(2) or ''}"
+
+
+def _words(text):
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).split()
+
+
+def _is_subsequence(short, long):
+    rest = iter(long)
+    return all(word in rest for word in short)
+
+
+def _toc_to_heading_ids(page, soup):
+    """mkdocs-jupyter makes the table of contents from the Markdown and drops a heading's code:
+    the entry for "The minimal fix: `in_features=1568`" reads "The minimal fix:" and points at
+    `#the-minimal-fix`, while nbconvert's heading has the id `the-minimal-fix-in_features1568`.
+    Give each entry, in order, the title and the id of the heading it was made from."""
+    headings = []
+    for heading in soup.select("h1[id], h2[id], h3[id], h4[id], h5[id], h6[id]"):
+        title = "".join(
+            part if isinstance(part, str) else part.get_text()
+            for part in heading.contents
+            if not (getattr(part, "get", None) and "anchor-link" in part.get("class", []))
+        ).strip()
+        headings.append((title, heading["id"]))
+    position = 0
+
+    def walk(items):
+        nonlocal position
+        for item in items:
+            for index in range(position, len(headings)):
+                if _is_subsequence(_words(item.title), _words(headings[index][0])):
+                    item.title, item.id = headings[index]
+                    position = index + 1
+                    break
+            walk(item.children)
+
+    walk(page.toc)
+
+
 def on_post_page(output, page, config):
     if _is_lesson(page):
+        _build["lesson_pages"].append(output)
+        stylesheet = f'<link rel="stylesheet" href="{get_relative_url(NOTEBOOK_CSS, page.url)}">'
+        # After Material's own stylesheets, before extra_css: the site's CSS can override it.
+        palette = re.search(
+            r'<link rel="stylesheet" href="[^"]*assets/stylesheets/palette\.[0-9a-f]+\.min\.css">', output
+        )
+        at = palette.end() if palette else output.index("</head>")
+        output = output[:at] + stylesheet + output[at:]
         source = lesson_runner.LESSONS_DIR / Path(page.file.src_uri).name
         page_folder = Path(page.file.abs_dest_path).parent
         page_folder.mkdir(parents=True, exist_ok=True)  # the page itself is written after this event
         shutil.copyfile(source, page_folder / source.name)
     return output
+
+
+def on_post_build(config):
+    if _build["stylesheets"]:
+        target = Path(config["site_dir"]) / NOTEBOOK_CSS
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(used_css(_build["stylesheets"], _build["lesson_pages"]))

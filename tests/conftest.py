@@ -1,19 +1,18 @@
-import functools
-import http.server
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
 import lesson_runner
+from measure.pages_server import serving
 
 REPO = Path(__file__).resolve().parent.parent
 # Helpers working side by side can build into a folder of their own.
 SITE = Path(os.environ.get("SHAPE_MATTERS_SITE_DIR", REPO / "site"))
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium; CI runners where it lives elsewhere set SHAPE_MATTERS_CHROMIUM.
+CHROMIUM = os.environ.get("SHAPE_MATTERS_CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.fixture(scope="session")
@@ -33,21 +32,12 @@ def built_site(executed_lessons):
     return SITE
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_url(built_site):
-    """The built site, served by a real HTTP server on 127.0.0.1 (a free port)."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    """The built site, served by a real HTTP server on 127.0.0.1 (a free port), compressing
+    text with gzip as GitHub Pages does (measure/pages_server.py)."""
+    with serving(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -87,3 +77,8 @@ def pytest_terminal_summary(terminalreporter):
             f"(keyed by notebook, requirements, Python and torch)"
             + (f", {ran['executed_again']} executed again to compare the outputs" if ran["executed_again"] else "")
         )
+    # Tests report what they measured (page weights, ...) with record_property("measured", line).
+    for report in terminalreporter.getreports("passed") + terminalreporter.getreports("failed"):
+        for name, line in getattr(report, "user_properties", []):
+            if name == "measured":
+                terminalreporter.write_line(line)

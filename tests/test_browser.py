@@ -1,16 +1,357 @@
-"""The built site in a real browser: Debian's Chromium on a real HTTP server on 127.0.0.1."""
+"""The built site in a real browser, used the way readers use it.
+
+Debian's Chromium, driven by Playwright, loads every page of the built site from a real HTTP
+server on 127.0.0.1 that compresses like GitHub Pages (measure/pages_server.py). The pages are
+found in the built site folder (every *.html file), not in a hand-kept list, so pages other work
+adds are checked as soon as they are built.
+
+Each page is visited once per colour scheme (light, dark) and once at phone width; the tests
+below each assert one promise over all those visits and name every page and element that
+breaks it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
+REPO = Path(__file__).resolve().parent.parent
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+ARTIFACTS = REPO / "test-artifacts"
+SCHEMES = {"light": "default", "dark": "slate"}  # Playwright's colour scheme -> Material's palette
+PHONE_WIDTH = 375
+# A lesson page with everything it loads, search index included, as it crosses the network.
+LESSON_PAGE_BUDGET_BYTES = 250_000
+SEARCH_INDEX = "search/search_index.json"
 
-def test_lesson_page_shows_the_executed_error(browser, site_url):
-    page = browser.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(site_url + "lessons/01-reproduce-the-error/")
-    assert page.title().startswith("1. Reproduce the error")
-    assert page.get_by_text("mat1 and mat2 shapes cannot be multiplied (2x1568 and 1050x10)").count() >= 1
-    assert errors == []
-    page.close()
+
+def page_paths(site: Path) -> list[str]:
+    """Every page of the built site as a path relative to its root: "" for the landing page,
+    "lessons/01-reproduce-the-error/" for a folder's index.html, "404.html" for a file."""
+    paths = []
+    for file in sorted(site.rglob("*.html")):
+        relative = file.relative_to(site).as_posix()
+        paths.append(relative[: -len("index.html")] if relative.endswith("index.html") else relative)
+    return paths
+
+
+def lesson_paths(site: Path) -> list[str]:
+    return [path for path in page_paths(site) if re.fullmatch(r"lessons/\d\d-[a-z0-9-]+/", path)]
+
+
+@dataclass
+class Visit:
+    """What one page did in one colour scheme."""
+
+    path: str
+    scheme: str
+    requests_elsewhere: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    violations: list[dict] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    palette: str = ""
+    code_cell_luminance: list[float] = field(default_factory=list)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _watch(page, origin: str, visit: Visit) -> None:
+    def on_request(request):
+        if request.url.startswith(("data:", "blob:")):
+            return
+        if _origin(request.url) != origin:
+            visit.requests_elsewhere.append(request.url)
+
+    def on_response(response):
+        if response.status >= 400:
+            visit.failed_requests.append(f"{response.status} {response.url}")
+
+    page.on("request", on_request)
+    page.on("response", on_response)
+    page.on("requestfailed", lambda request: visit.failed_requests.append(f"{request.failure} {request.url}"))
+    page.on("console", lambda message: message.type == "error" and visit.console_errors.append(message.text))
+    page.on("pageerror", lambda error: visit.console_errors.append(f"uncaught: {error}"))
+
+
+def _new_context(browser, origin: str, **options):
+    context = browser.new_context(**options)
+    # Nothing may leave the site's origin; the request is recorded (see _watch), then refused
+    # here so that the test never depends on the network either.
+    context.route(
+        lambda url: _origin(url) != origin and not url.startswith(("data:", "blob:")), lambda route: route.abort()
+    )
+    return context
+
+
+LUMINANCE_OF_CODE_CELLS = """() => [...document.querySelectorAll('.jp-InputArea-editor .highlight-ipynb')].map(cell => {
+  const [r, g, b] = getComputedStyle(cell).backgroundColor.match(/[\\d.]+/g).map(Number).map(c => c / 255)
+    .map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+})"""
+
+
+@pytest.fixture(scope="session")
+def visits(browser, site_url, built_site) -> dict[tuple[str, str], Visit]:
+    """Every page of the site, loaded in the light and in the dark scheme, checked by axe-core."""
+    assert AXE.is_file(), f"{AXE} is missing: run `npm ci` (make test does)"
+    origin = _origin(site_url)
+    results = {}
+    for scheme in SCHEMES:
+        context = _new_context(browser, origin, color_scheme=scheme, viewport={"width": 1280, "height": 900})
+        for path in page_paths(built_site):
+            visit = Visit(path, scheme)
+            page = context.new_page()
+            _watch(page, origin, visit)
+            page.goto(site_url + path, wait_until="networkidle")
+            visit.palette = page.evaluate("document.body.dataset.mdColorScheme || ''")
+            visit.links = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+            visit.ids = set(
+                page.eval_on_selector_all("[id], a[name]", "els => els.map(e => e.id || e.getAttribute('name'))")
+            )
+            visit.code_cell_luminance = page.evaluate(LUMINANCE_OF_CODE_CELLS)
+            page.add_script_tag(path=str(AXE))
+            report = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_A_AA)
+            visit.violations = [
+                {
+                    "rule": violation["id"],
+                    "help": violation["help"],
+                    "elements": [
+                        f"{' '.join(node['target'])}: {node['failureSummary'].splitlines()[-1].strip()}"
+                        for node in violation["nodes"]
+                    ],
+                }
+                for violation in report["violations"]
+            ]
+            results[(path, scheme)] = visit
+            page.close()
+        context.close()
+    return results
+
+
+def _problems(visits, attribute: str) -> str:
+    return "\n".join(
+        f"{visit.path or '(landing page)'} [{visit.scheme}]: {item}"
+        for visit in visits.values()
+        for item in getattr(visit, attribute)
+    )
+
+
+def test_every_page_is_found_and_visited(visits, built_site):
+    paths = page_paths(built_site)
+    assert "" in paths and "reference/" in paths
+    assert len(lesson_paths(built_site)) >= 5, paths
+    assert sorted({path for path, _ in visits}) == sorted(paths)
+
+
+def test_no_request_leaves_the_site(visits):
+    problems = _problems(visits, "requests_elsewhere")
+    assert not problems, problems
+
+
+def test_no_request_fails(visits):
+    problems = _problems(visits, "failed_requests")
+    assert not problems, problems
+
+
+def test_no_console_error_and_no_uncaught_error(visits):
+    problems = _problems(visits, "console_errors")
+    assert not problems, problems
+
+
+def test_no_accessibility_violation_wcag_21_a_aa(visits):
+    problems = [
+        f"{visit.path or '(landing page)'} [{visit.scheme}]: {violation['rule']} ({violation['help']})\n      "
+        + "\n      ".join(violation["elements"][:8])
+        + (f"\n      ... and {len(violation['elements']) - 8} more" if len(violation["elements"]) > 8 else "")
+        for visit in visits.values()
+        for violation in visit.violations
+    ]
+    assert not problems, "axe-core found:\n" + "\n".join(problems)
+
+
+def test_every_internal_link_and_anchor_resolves(visits, site_url, browser):
+    origin = _origin(site_url)
+    ids_by_url = {site_url + path: visit.ids for (path, scheme), visit in visits.items() if scheme == "light"}
+    broken = []
+    checked_elsewhere = {}  # a link to a file that is not a page (a notebook to download): its status
+    context = _new_context(browser, origin)
+    for (path, scheme), visit in visits.items():
+        if scheme != "light":
+            continue
+        for href in visit.links:
+            url, fragment = urldefrag(urljoin(site_url + path, href))
+            if _origin(url) != origin:
+                continue  # a link to another site is allowed; the reader's browser follows it
+            if url.endswith("/index.html"):
+                url = url[: -len("index.html")]
+            where = f"{path or '(landing page)'}: link {href!r}"
+            if url in ids_by_url:
+                if fragment and fragment not in ids_by_url[url]:
+                    broken.append(f"{where}: no element with id {fragment!r} on {url}")
+                continue
+            if url not in checked_elsewhere:
+                checked_elsewhere[url] = context.request.get(url).status
+            if checked_elsewhere[url] != 200:
+                broken.append(f"{where}: {url} answers {checked_elsewhere[url]}")
+    context.close()
+    assert not broken, "\n".join(broken)
+    assert sum(len(visit.links) for visit in visits.values()) > 50  # the crawl did see the links
+
+
+def test_both_schemes_apply_to_every_page_and_its_code_cells(visits, built_site):
+    wrong = []
+    for visit in visits.values():
+        if visit.palette != SCHEMES[visit.scheme]:
+            wrong.append(
+                f"{visit.path} [{visit.scheme}]: palette {visit.palette!r}, expected {SCHEMES[visit.scheme]!r}"
+            )
+        for number, luminance in enumerate(visit.code_cell_luminance, start=1):
+            # Dark text on a light cell in the light scheme, light text on a dark cell in the dark
+            # one (axe checks the contrast of every token; this checks the cell follows the page).
+            if (visit.scheme == "light") != (luminance > 0.5):
+                wrong.append(
+                    f"{visit.path} [{visit.scheme}]: code cell {number} has a background of luminance {luminance:.2f}"
+                )
+    assert not wrong, "\n".join(wrong)
+    lessons = lesson_paths(built_site)
+    assert all(visits[(lesson, "dark")].code_cell_luminance for lesson in lessons), (
+        "no code cell found on a lesson page"
+    )
+
+
+def test_screenshots_of_both_schemes(browser, site_url):
+    """Saved for people to look at: the landing page and the lesson that derives 1568."""
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    for scheme in SCHEMES:
+        context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        for name, path in [("landing", ""), ("lesson-04", "lessons/04-derive-1568/")]:
+            page.goto(site_url + path, wait_until="networkidle")
+            target = folder / f"{name}-{scheme}.png"
+            page.screenshot(path=str(target), full_page=name == "landing")
+            assert target.stat().st_size > 10_000, f"{target} is nearly empty"
+            if name == "lesson-04":
+                page.locator(".jp-OutputArea table").first.scroll_into_view_if_needed()
+                page.screenshot(path=str(folder / f"{name}-table-{scheme}.png"))
+        context.close()
+
+
+def test_search_works_offline_and_finds_the_lesson_that_derives_1568(browser, site_url):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site_url, wait_until="networkidle")  # the search index arrives with the page
+    context.set_offline(True)
+    page.get_by_role("textbox", name="Search").first.click()
+    page.keyboard.type("1568")
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for(timeout=10_000)
+    found = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert any("lessons/04-derive-1568/" in href for href in found), found
+    context.close()
+
+
+def test_phone_width_has_no_sideways_scroll_and_code_scrolls_inside(browser, site_url, built_site):
+    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 800}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    problems = []
+    cells_wider_than_the_screen = 0
+    for path in page_paths(built_site):
+        page.goto(site_url + path, wait_until="networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE_WIDTH:
+            problems.append(f"{path or '(landing page)'}: the page is {width} px wide at {PHONE_WIDTH} px")
+        # Every block of code or output wider than its box must scroll inside that box.
+        for overflowing in page.evaluate(
+            """() => [...document.querySelectorAll('article pre')].filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+                 .map(pre => {
+                   let box = pre;
+                   while (box && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) box = box.parentElement;
+                   return {text: pre.innerText.split('\\n')[0].slice(0, 60), scrolls: !!box && box.closest('article') !== null,
+                           right: box ? box.getBoundingClientRect().right : null};
+                 })"""
+        ):
+            cells_wider_than_the_screen += 1
+            if not overflowing["scrolls"] or overflowing["right"] > PHONE_WIDTH:
+                problems.append(f"{path}: code {overflowing['text']!r} does not scroll inside its own box")
+    context.close()
+    assert not problems, "\n".join(problems)
+    assert cells_wider_than_the_screen > 0  # lessons have code wider than a phone: the check did run
+
+
+def _weigh(browser, url: str, origin: str) -> dict:
+    """A first visit (empty cache): bytes received for the page and everything it loaded."""
+    context = _new_context(browser, origin)
+    page = context.new_page()
+    responses = []
+    page.on("requestfinished", lambda request: responses.append(request))
+    page.goto(url, wait_until="networkidle")
+    loaded = {}
+    for request in responses:
+        sizes = request.sizes()
+        response = request.response()
+        loaded[request.url] = {
+            "transferred": sizes["responseBodySize"] + sizes["responseHeadersSize"],
+            "uncompressed": len(response.body()) if response else 0,
+        }
+    context.close()
+    return loaded
+
+
+def _kb(size: int) -> str:
+    return f"{size / 1000:.0f} KB"
+
+
+def test_lesson_pages_stay_within_the_weight_budget(browser, site_url, built_site, record_property):
+    origin = _origin(site_url)
+    weights = {}
+    for path in [""] + lesson_paths(built_site):
+        loaded = _weigh(browser, site_url + path, origin)
+        assert site_url + SEARCH_INDEX in loaded, f"{path}: the search index did not load with the page"
+        weights[path] = (
+            sum(item["transferred"] for item in loaded.values()),
+            sum(item["uncompressed"] for item in loaded.values()),
+            len(loaded),
+            loaded[site_url + SEARCH_INDEX]["transferred"],
+        )
+    heaviest = max(lesson_paths(built_site), key=lambda path: weights[path][0])
+    for label, path in [("landing page", ""), ("heaviest lesson page", heaviest)]:
+        transferred, uncompressed, count, index = weights[path]
+        record_property(
+            "measured",
+            f"page weight, {label} ({path or '/'}): {_kb(transferred)} transferred with gzip "
+            f"({_kb(uncompressed)} uncompressed) in {count} requests, search index {_kb(index)} of it",
+        )
+    too_heavy = [
+        f"{path}: {_kb(weights[path][0])} transferred > budget {_kb(LESSON_PAGE_BUDGET_BYTES)}"
+        for path in lesson_paths(built_site)
+        if weights[path][0] > LESSON_PAGE_BUDGET_BYTES
+    ]
+    assert not too_heavy, "\n".join(too_heavy)
+
+
+def test_search_index_holds_prose_and_code_not_notebook_outputs(built_site, record_property):
+    import json
+
+    index = json.loads((built_site / SEARCH_INDEX).read_text())
+    size = (built_site / SEARCH_INDEX).stat().st_size
+    record_property("measured", f"search index: {_kb(size)} uncompressed, {len(index['docs'])} entries")
+    text = " ".join(doc["text"] for doc in index["docs"])
+    # Outputs only (the executed error's last line, torchsummary's table) must not be indexed...
+    assert "Trainable params" not in text
+    assert "frames inside the library hidden" not in text
+    # ...while the prose that derives 1568 is.
+    derive = [doc for doc in index["docs"] if doc["location"].startswith("lessons/04-derive-1568/")]
+    assert any("32 · 7 · 7 = 1568" in doc["text"] for doc in derive)

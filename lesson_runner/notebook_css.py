@@ -1,0 +1,156 @@
+"""One small stylesheet for the notebook pages, instead of 575 KB of CSS inlined in every one.
+
+mkdocs-jupyter inlines JupyterLab's whole stylesheet (Blueprint widgets, file browser, dialogs,
+hundreds of colour variables) into every lesson page. A static lesson uses a few percent of it.
+`used_css` keeps the rules whose selectors match something on the lesson pages, and the custom
+properties (`--jp-...`) those rules use, directly or through other properties; the MkDocs hook
+writes the result once, as a file every lesson page links to (and the browser caches).
+"""
+
+from __future__ import annotations
+
+import re
+
+import soupsieve
+import tinycss2
+from bs4 import BeautifulSoup
+
+# States and parts that no static page shows when it is parsed, but a reader's browser does
+# (hover, focus, ::before ...): a selector is kept when it matches without them.
+_DYNAMIC = re.compile(
+    r"::?(?:hover|focus(?:-visible|-within)?|active|visited|link|target|checked|disabled|enabled|"
+    r"placeholder(?:-shown)?|selection|before|after|marker|first-line|first-letter|backdrop|"
+    r"-webkit-[a-z-]+|-moz-[a-z-]+|-ms-[a-z-]+)(?:\([^)]*\))?"
+)
+# The colour scheme is set on <body> by Material's script when the page loads.
+_SCHEME = re.compile(r"\[data-md-color-scheme[^\]]*\]")
+_VAR = re.compile(r"var\(\s*(--[\w-]+)")
+_PARENTHESES = re.compile(r"\([^()]*\)")
+_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+
+
+class _Pages:
+    """The lesson pages, parsed, and the classes they use (a selector naming a class that no
+    page has cannot match: most of JupyterLab's rules are ruled out by that, quickly)."""
+
+    def __init__(self, pages_html: list[str]):
+        self.soups = [BeautifulSoup(html, "html.parser") for html in pages_html]
+        self.classes = {name for soup in self.soups for tag in soup.select("[class]") for name in tag["class"]}
+
+    def could_match(self, selector: str) -> bool:
+        for alternative in _top_level_parts(selector):
+            required = re.sub(r"\[[^\]]*\]", "", alternative)  # [data-mime-type="...vnd.jupyter.stderr"]
+            while _PARENTHESES.search(required):  # classes inside :not(), :is() ... are not required
+                required = _PARENTHESES.sub("", required)
+            if set(_CLASS.findall(required)) <= self.classes:
+                return True
+        return False
+
+
+def _top_level_parts(selector: str) -> list[str]:
+    """ "a, b:is(.c, .d)" -> ["a", " b:is(.c, .d)"]"""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(selector):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(selector[start:index])
+            start = index + 1
+    return [*parts, selector[start:]]
+
+
+def _selector_matches(selector: str, pages: _Pages) -> bool:
+    if not pages.could_match(selector):
+        return False
+    static = _SCHEME.sub(":is(*)", _DYNAMIC.sub("", selector)).strip()
+    if not static:
+        return True  # "::selection" alone: applies wherever there is text
+    if static[-1] in ">+~,":
+        static += "*"  # "a > ::after" left "a >"
+    try:
+        return any(soup.select_one(static) is not None for soup in pages.soups)
+    except (soupsieve.SelectorSyntaxError, NotImplementedError, ValueError):
+        return True  # a selector the matcher cannot read is kept, not guessed away
+
+
+def _used_rules(rules, pages: _Pages) -> list:
+    kept = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            if _selector_matches(tinycss2.serialize(rule.prelude), pages):
+                kept.append(rule)
+        elif rule.type == "at-rule" and rule.lower_at_keyword in {"media", "supports"} and rule.content is not None:
+            inner = _used_rules(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True), pages)
+            if inner:
+                kept.append((rule, inner))
+        elif rule.type == "at-rule" and rule.lower_at_keyword in {"font-face", "keyframes"}:
+            kept.append(rule)
+        # @charset, @import (the site loads nothing from elsewhere) and parse errors are dropped
+    return kept
+
+
+def _declarations(rule):
+    return [
+        item
+        for item in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
+        if item.type == "declaration"
+    ]
+
+
+def _flatten(kept):
+    for item in kept:
+        if isinstance(item, tuple):
+            yield from _flatten(item[1])
+        elif item.type == "qualified-rule":
+            yield item
+
+
+def _used_properties(kept, extra_text: str) -> set[str]:
+    """Custom properties used by a kept declaration, directly or through another custom property."""
+    values = {}
+    used = set(_VAR.findall(extra_text))
+    for rule in _flatten(kept):
+        for declaration in _declarations(rule):
+            value = tinycss2.serialize(declaration.value)
+            if declaration.name.startswith("--"):
+                values.setdefault(declaration.name, []).append(value)
+            else:
+                used.update(_VAR.findall(value))
+    pending = list(used)
+    while pending:
+        for value in values.get(pending.pop(), []):
+            for name in _VAR.findall(value):
+                if name not in used:
+                    used.add(name)
+                    pending.append(name)
+    return used
+
+
+def _serialize(kept, used_properties: set[str]) -> str:
+    out = []
+    for item in kept:
+        if isinstance(item, tuple):
+            at_rule, inner = item
+            body = _serialize(inner, used_properties)
+            if body:
+                out.append(f"@{at_rule.at_keyword}{tinycss2.serialize(at_rule.prelude)}{{{body}}}")
+        elif item.type == "qualified-rule":
+            declarations = [
+                f"{d.name}:{tinycss2.serialize(d.value).strip()}{' !important' if d.important else ''}"
+                for d in _declarations(item)
+                if not d.name.startswith("--") or d.name in used_properties
+            ]
+            if declarations:
+                out.append(f"{tinycss2.serialize(item.prelude).strip()}{{{';'.join(declarations)}}}")
+        else:
+            out.append(tinycss2.serialize([item]).strip())
+    return "\n".join(out)
+
+
+def used_css(stylesheets: list[str], pages_html: list[str]) -> str:
+    """The rules of `stylesheets` that apply to something in `pages_html`, with the custom
+    properties they need, in their original order."""
+    pages = _Pages(pages_html)
+    rules = tinycss2.parse_stylesheet("\n".join(stylesheets), skip_comments=True, skip_whitespace=True)
+    kept = _used_rules(rules, pages)
+    inline_styles = " ".join(tag["style"] for soup in pages.soups for tag in soup.select("[style]"))
+    return _serialize(kept, _used_properties(kept, inline_styles)) + "\n"
