@@ -1,0 +1,174 @@
+/* The two tool pages: read the fields, ask shapes.js, show the answer.
+ *
+ * Everything the reader typed reaches the page as text nodes only (textContent, never innerHTML),
+ * so nothing pasted is ever interpreted as markup.
+ */
+import { decodeError, SUPPORTED_MESSAGES } from "./error-decoder.js";
+import { calculate } from "./shapes.js";
+
+const UPDATE_DELAY_MS = 150; // one update per pause in typing, not one per key
+const LONGEST_SOURCE = 120;
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  for (const child of children) node.append(child);
+  return node;
+}
+
+/** Parts from shapes.js: strings, {code}, {strong}, {link, href}. */
+function renderParts(parts) {
+  const fragment = document.createDocumentFragment();
+  for (const part of parts) {
+    if (typeof part === "string") fragment.append(document.createTextNode(part));
+    else if ("code" in part) fragment.append(element("code", {}, part.code));
+    else if ("strong" in part) fragment.append(element("strong", {}, part.strong));
+    else if ("link" in part) fragment.append(element("a", { href: part.href }, part.link));
+  }
+  return fragment;
+}
+
+function renderBlocks(blocks) {
+  const fragment = document.createDocumentFragment();
+  for (const block of blocks) {
+    if (block.p) fragment.append(element("p", {}, renderParts(block.p)));
+    else if (block.list) fragment.append(element("ul", {}, ...block.list.map((item) => element("li", {}, renderParts(item)))));
+    else if (block.fix) fragment.append(element("p", { class: "shape-tool__fix" }, element("code", {}, block.fix)));
+  }
+  return fragment;
+}
+
+/** Each answer is numbered, so that a test (or a curious reader) can tell a new one from the last. */
+function countUpdate(output) {
+  output.dataset.updates = String(Number(output.dataset.updates || "0") + 1);
+}
+
+function whenTyped(fields, update) {
+  let timer = null;
+  const later = () => {
+    clearTimeout(timer);
+    timer = setTimeout(update, UPDATE_DELAY_MS);
+  };
+  for (const field of fields) field.addEventListener("input", later);
+  update();
+}
+
+const shorten = (source) => (source.length > LONGEST_SOURCE ? `${source.slice(0, LONGEST_SOURCE - 1)}…` : source);
+const shapeText = (shape) => `[${shape.map((size) => (size === null ? "N" : String(size))).join(", ")}]`;
+
+// --- The error decoder --------------------------------------------------------------------------
+
+function setUpDecoder(field, output) {
+  const update = () => {
+    const result = decodeError(field.value);
+    const title = element("p", { class: "shape-tool__title" }, element("strong", {}, result.title));
+    const blocks = result.kind === "empty"
+      ? [...result.blocks, { p: ["It knows these messages:"] }, { list: SUPPORTED_MESSAGES }]
+      : result.blocks;
+    output.replaceChildren(title, renderBlocks(blocks));
+    output.dataset.kind = result.kind;
+    countUpdate(output);
+  };
+  whenTyped([field], update);
+  const example = document.getElementById("decoder-example");
+  if (example) {
+    example.hidden = false;
+    example.addEventListener("click", () => {
+      field.value = example.dataset.example;
+      update();
+      field.focus();
+    });
+  }
+}
+
+// --- The shape calculator -----------------------------------------------------------------------
+
+function calculatorSummary(result) {
+  const blocks = [];
+  const { flatten, suggestion, error } = result;
+  if (flatten) {
+    const [channels, height, width] = flatten.dims;
+    blocks.push({ p: ["Flattened size: ", { strong: String(flatten.size) }, ` = ${channels} × ${height} × ${width} (channels × height × width)`, flatten.at === null ? " of the last feature map." : "."] });
+  }
+  if (suggestion) {
+    blocks.push({ p: ["The line to paste:"] }, { fix: suggestion.code });
+    if (suggestion.linearSource && flatten && flatten.unflattened) {
+      blocks.push({ p: ["Put ", { code: "nn.Flatten()" }, " right before ", { code: shorten(suggestion.linearSource) }, ` (line ${suggestion.linearLine}): without it the Linear layer gets a 4-D tensor and multiplies only its last dimension.`] });
+    } else if (suggestion.linearSource && suggestion.lazy) {
+      blocks.push({ p: [{ code: shorten(suggestion.linearSource) }, ` (line ${suggestion.linearLine}) will count ${flatten.size} features by itself on the first batch.`] });
+    } else if (suggestion.linearSource && suggestion.matches) {
+      blocks.push({ p: ["Your ", { code: shorten(suggestion.linearSource) }, ` (line ${suggestion.linearLine}) already takes ${flatten.size} features.`] });
+    } else if (suggestion.linearSource) {
+      blocks.push({ p: ["It replaces ", { code: shorten(suggestion.linearSource) }, ` on line ${suggestion.linearLine}.`] });
+    } else {
+      blocks.push({ p: ["Replace ", { code: "<out>" }, " with the number of outputs you want (10 for ten classes)."] });
+    }
+  }
+  if (error) {
+    const place = [`line ${error.line}, `, { code: shorten(error.source) }, error.via ? ` (as ${error.via})` : ""];
+    if (error.stage === "read") {
+      blocks.push({ p: ["The calculator stops at ", ...place, `: ${error.message}.`] });
+    } else {
+      blocks.push(
+        { p: [{ strong: error.stage === "build" ? "torch refuses to build " : "torch stops at " }, ...place, ", with:"] },
+        { p: [{ code: `${error.type}: ${error.message}` }] },
+      );
+      if (error.hint.length) blocks.push({ p: error.hint });
+    }
+  } else if (result.output) {
+    blocks.push({ p: ["Output of the last layer: ", { code: shapeText(result.output) }, "."] });
+  }
+  return blocks;
+}
+
+function calculatorTable(result) {
+  const caption = element("caption", {}, "Output shape after each layer");
+  const head = element("thead", {}, element("tr", {}, element("th", { scope: "col" }, "Line"), element("th", { scope: "col" }, "Layer"), element("th", { scope: "col" }, "Output shape")));
+  const body = element("tbody");
+  body.append(element("tr", {}, element("td", {}, ""), element("td", {}, "input"), element("td", {}, element("code", {}, shapeText(result.input)))));
+  for (const row of result.rows) {
+    const layer = element("td", {}, element("code", {}, shorten(row.source)));
+    if (row.via) layer.append(` (${row.via}, forward line ${row.callLine})`);
+    body.append(element("tr", {}, element("td", {}, String(row.line)), layer, element("td", {}, element("code", {}, shapeText(row.shape)))));
+  }
+  if (result.error && result.error.stage !== "build") {
+    const layer = element("td", {}, element("code", {}, shorten(result.error.source)));
+    body.append(element("tr", { class: "shape-tool__stop" }, element("td", {}, String(result.error.line)), layer, element("td", {}, "stops here")));
+  }
+  return element("table", { class: "shape-tool__table" }, caption, head, body);
+}
+
+function setUpCalculator(shapeField, layersField, output) {
+  const update = () => {
+    const result = calculate(shapeField.value, layersField.value);
+    const children = [];
+    if (result.inputError) {
+      children.push(element("p", {}, result.inputError));
+    } else if (result.empty) {
+      children.push(element("p", {}, "Paste your layers above, one per line, or your whole model class."));
+    } else {
+      children.push(renderBlocks(calculatorSummary(result)));
+      if (result.error && result.error.stage === "build") {
+        children.push(element("p", {}, "torch builds every layer before any data flows, so no shape is computed."));
+      } else {
+        children.push(calculatorTable(result));
+        if (!result.batchGiven) children.push(element("p", { class: "shape-tool__help" }, "N is the batch size: give four numbers (batch first) to see torch's messages for your batch."));
+      }
+      if (result.notes.length) {
+        children.push(
+          element("p", {}, "Lines left out:"),
+          element("ul", {}, ...result.notes.map((note) => element("li", {}, `line ${note.line}, `, element("code", {}, shorten(note.source)), `: ${note.why}`))),
+        );
+      }
+    }
+    output.replaceChildren(...children);
+    output.dataset.state = result.inputError ? "input-error" : result.error ? "error" : "ok";
+    countUpdate(output);
+  };
+  whenTyped([shapeField, layersField], update);
+}
+
+const decoderField = document.getElementById("error-message");
+if (decoderField) setUpDecoder(decoderField, document.getElementById("decoder-result"));
+const shapeField = document.getElementById("input-shape");
+if (shapeField) setUpCalculator(shapeField, document.getElementById("layers"), document.getElementById("calculator-result"));
