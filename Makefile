@@ -9,10 +9,11 @@ BIN := $(VENV)/bin
 # The stamps are newer than the files they install from once exactly those are installed.
 INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
+NODE_DEV_INSTALLED := node_modules/.dev-installed
 # Material prints a banner about MkDocs 2.0 on every build; it says nothing about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build clean
+.PHONY: serve test build lighthouse clean
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +22,15 @@ $(INSTALLED): requirements.txt
 	touch $@
 
 # Front-end files (axe-core for the accessibility checks, reveal.js for the slides), exactly as locked.
+# Not the dev dependencies (Lighthouse): only `make lighthouse` needs them.
 $(NODE_INSTALLED): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
 	touch $@
+
+# Everything in package-lock.json, Lighthouse included (npm ci starts from an empty node_modules).
+$(NODE_DEV_INSTALLED): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_INSTALLED) $@
 
 serve: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -33,6 +40,11 @@ build: $(INSTALLED) $(NODE_INSTALLED)
 
 test: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python -m pytest
+
+# Lighthouse's performance and accessibility scores of the built site, served as GitHub Pages
+# serves it (the numbers in the README). Reports in test-artifacts/lighthouse/.
+lighthouse: build $(NODE_DEV_INSTALLED)
+	$(BIN)/python -m measure.lighthouse site
 
 clean:
 	rm -rf site .cache

@@ -260,6 +260,8 @@ def test_search_works_offline_and_finds_the_lesson_that_derives_1568(browser, si
     results.first.wait_for(timeout=10_000)
     found = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert any("lessons/04-derive-1568/" in href for href in found), found
+    # A screen reader announces what opened (Material's dialog has no name of its own: overrides/).
+    assert page.get_by_role("dialog", name="Search").count() == 1
     context.close()
 
 
