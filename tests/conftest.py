@@ -26,7 +26,11 @@ def built_site(executed_lessons):
     """`mkdocs build --strict` into site/, once per run; the lessons come from the shared cache."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(SITE)], cwd=REPO, capture_output=True, text=True, env=env
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(SITE)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
     return SITE

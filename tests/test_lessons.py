@@ -87,7 +87,9 @@ def test_lesson_1_raises_the_exact_error_from_summary(executed_lessons):
 
 def test_lesson_1_traceback_shows_the_frames_that_matter(executed_lessons):
     notebook = executed_lessons["01-reproduce-the-error.ipynb"].notebook
-    error = next(output for cell in notebook.cells for output in cell.get("outputs", []) if output.output_type == "error")
+    error = next(
+        output for cell in notebook.cells for output in cell.get("outputs", []) if output.output_type == "error"
+    )
     traceback = lesson_runner.ANSI.sub("", "\n".join(error.traceback))
     assert "----> 1 summary(cnn, (1, 28, 28))" in traceback
     assert "---> 29         output = self.out(x)" in traceback
@@ -102,7 +104,9 @@ def test_lesson_2_explains_every_number(executed_lessons):
     text = outputs_text(notebook)
     assert "input of cnn.out: [(2, 1568)]" in text
     assert "weight: (10, 1050)" in text
-    assert ("RuntimeError", "mat1 and mat2 shapes cannot be multiplied (2x1568 and 1050x10)") in expected_errors(notebook)
+    assert ("RuntimeError", "mat1 and mat2 shapes cannot be multiplied (2x1568 and 1050x10)") in expected_errors(
+        notebook
+    )
     for row in ["| `2` | 2 |", "| `1568` | 1568 |", "| `1050` | 1050 |", "| `10` | 10 |"]:
         assert row in text
 

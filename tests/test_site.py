@@ -77,5 +77,7 @@ def test_solutions_are_collapsed(built_site):
 def test_landing_page_leads_with_the_error_and_the_fix(built_site):
     html = page(built_site, "")
     body = html.split('<article class="md-content__inner md-typeset">')[1]
-    assert body.index("mat1 and mat2 shapes cannot be multiplied (2x1568 and 1050x10)") < body.index("fix in 30 seconds")
+    assert body.index("mat1 and mat2 shapes cannot be multiplied (2x1568 and 1050x10)") < body.index(
+        "fix in 30 seconds"
+    )
     assert "nn.Linear(1568, 10)" in body
