@@ -8,6 +8,10 @@ adds are checked as soon as they are built.
 Each page is visited once per colour scheme (light, dark) and once at phone width; the tests
 below each assert one promise over all those visits and name every page and element that
 breaks it.
+
+Slide decks (site/slides/, reveal.js) are pages here too, with no exception: a reader opens them
+in the same browser, offline, maybe with a screen reader, and follows their links. Only the
+checks of Material's own colour palette apply to Material's pages alone.
 """
 
 from __future__ import annotations
@@ -58,7 +62,7 @@ class Visit:
     violations: list[dict] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
-    palette: str = ""
+    palette: str = ""  # Material's colour scheme on <body>; "" on a page that is not Material's
     code_cell_luminance: list[float] = field(default_factory=list)
 
 
@@ -213,7 +217,7 @@ def test_every_internal_link_and_anchor_resolves(visits, site_url, browser):
 def test_both_schemes_apply_to_every_page_and_its_code_cells(visits, built_site):
     wrong = []
     for visit in visits.values():
-        if visit.palette != SCHEMES[visit.scheme]:
+        if visit.palette and visit.palette != SCHEMES[visit.scheme]:
             wrong.append(
                 f"{visit.path} [{visit.scheme}]: palette {visit.palette!r}, expected {SCHEMES[visit.scheme]!r}"
             )
@@ -226,6 +230,9 @@ def test_both_schemes_apply_to_every_page_and_its_code_cells(visits, built_site)
                 )
     assert not wrong, "\n".join(wrong)
     lessons = lesson_paths(built_site)
+    material_pages = [path for path in page_paths(built_site) if not path.startswith("slides/")]
+    without_palette = [path for path in material_pages if not visits[(path, "dark")].palette]
+    assert not without_palette, f"pages outside slides/ without Material's palette: {without_palette}"
     assert all(visits[(lesson, "dark")].code_cell_luminance for lesson in lessons), (
         "no code cell found on a lesson page"
     )
