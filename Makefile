@@ -13,7 +13,7 @@ NODE_DEV_INSTALLED := node_modules/.dev-installed
 # Material prints a banner about MkDocs 2.0 on every build; it says nothing about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build lighthouse clean
+.PHONY: serve test build bench lighthouse clean
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ build: $(INSTALLED) $(NODE_INSTALLED)
 
 test: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python -m pytest
+
+# What a cold build, a warm build, an edit and `make test` cost here, against the serial limit and
+# Jupyter Book v1 (installed once into .cache/bench-venvs/). Writes bench/results/latest.{json,md}.
+bench: $(INSTALLED) $(NODE_INSTALLED)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Lighthouse's performance and accessibility scores of the built site, served as GitHub Pages
 # serves it (the numbers in the README). Reports in test-artifacts/lighthouse/.

@@ -40,8 +40,6 @@ from importlib import metadata
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 REPO = Path(__file__).resolve().parent.parent
 LESSONS_DIR = REPO / "lessons"
@@ -395,6 +393,10 @@ def _read_findings(audit_log: Path, order: list[int]) -> list[tuple[int, str]]:
 
 
 async def _execute(source: Source, timeout: int) -> ExecutedLesson:
+    # Imported here: a warm site build, which executes nothing, does not pay for the kernel machinery.
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
     notebook = source.notebook()
     order: list[int] = []  # the index of each cell in the order the kernel received them
 
