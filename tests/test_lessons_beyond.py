@@ -1,0 +1,205 @@
+"""What the lessons beyond the first fix (06 onwards) promise, checked on their executed outputs.
+
+tests/test_lessons.py already runs every lesson through the generic checks (runs as promised, house
+skeleton, no outputs committed, stands alone); these tests assert the numbers each lesson teaches.
+"""
+
+import base64
+import re
+
+import pytest
+
+import lesson_runner
+
+pytestmark = pytest.mark.lessons
+
+OUTPUT_SIZE = "06-output-size-in-general.ipynb"
+PARAMETERS = "07-counting-parameters.ipynb"
+NEW_LESSONS = [OUTPUT_SIZE, PARAMETERS]
+
+
+def cell_text(cell) -> str:
+    """What one cell printed or displayed, as plain text (images left out)."""
+    parts = []
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif output.output_type == "error":
+            parts.append(lesson_runner.ANSI.sub("", "\n".join(output.traceback)))
+        else:
+            parts.extend(str(value) for kind, value in output.get("data", {}).items() if kind.startswith("text/"))
+    return "\n".join(parts)
+
+
+def find_cell(executed_lessons, name, marker):
+    """The one executed code cell whose source holds `marker`, and a label naming it for failure messages."""
+    notebook = executed_lessons[name].notebook
+    found = [
+        (number, cell)
+        for number, cell in enumerate(notebook.cells, start=1)
+        if cell.cell_type == "code" and marker in cell.source
+    ]
+    if len(found) != 1:
+        pytest.fail(f"{name}: expected one code cell holding {marker!r}, found {len(found)}")
+    number, cell = found[0]
+    return cell, f"{name}, cell {number} ({lesson_runner.first_line(cell)!r})"
+
+
+def expected_errors(notebook):
+    return [
+        (cell.metadata["expected_error"]["ename"], cell.metadata["expected_error"]["evalue"])
+        for cell in notebook.cells
+        if "expected_error" in cell.metadata
+    ]
+
+
+def images(cell):
+    return [
+        base64.b64decode(output.data["image/png"]) for output in cell.outputs if "image/png" in output.get("data", {})
+    ]
+
+
+# --- 06: output size in general ------------------------------------------------------------------
+
+
+def test_06_formula_agrees_with_torch_on_every_setting(executed_lessons):
+    cell, where = find_cell(executed_lessons, OUTPUT_SIZE, "def pick(configs, i):")
+    text = cell_text(cell)
+    assert "MISMATCH" not in text, f"{where}:\n{text}"
+    counts = dict(re.findall(r"^(\S+)\s+(\d+) settings$", text, re.M))
+    assert counts == {
+        "Conv2d": "720",
+        "MaxPool2d": "290",
+        "MaxPool2d(ceil_mode=True)": "290",
+        "AvgPool2d": "290",
+    }, where
+    summary = re.search(r"checked (\d+) layer settings against torch: (\d+) mismatches \((\d+) of them", text)
+    assert summary, f"{where}: no summary line in\n{text}"
+    checked, mismatches, refused = map(int, summary.groups())
+    assert (checked, mismatches) == (1590, 0), where
+    assert 0 < refused < checked, f"{where}: the check must include settings PyTorch refuses ({refused})"
+
+
+def test_06_one_parameter_at_a_time_table(executed_lessons):
+    cell, where = find_cell(executed_lessons, OUTPUT_SIZE, "def measured_size(layer, n):")
+    rows = re.findall(r"^\| `(.+?)` \| (\d+) \| (\d+) \|$", cell_text(cell), re.M)
+    assert rows == [
+        ("k=3", "26", "26"),
+        ("k=3, p=1", "28", "28"),
+        ("k=3, s=2", "13", "13"),
+        ("k=3, s=2, p=1", "14", "14"),
+        ("k=3, d=2", "24", "24"),
+        ("k=3, d=2, p=2", "28", "28"),
+        ("k=3, d=3, s=3", "8", "8"),
+    ], where
+
+
+def test_06_same_padding_ceil_mode_and_the_refusals(executed_lessons):
+    notebook = executed_lessons[OUTPUT_SIZE].notebook
+    assert expected_errors(notebook) == [
+        ("ValueError", "padding='same' is not supported for strided convolutions"),
+        (
+            "RuntimeError",
+            "pad should be at most half of effective kernel size, but got pad=2, kernel_size=3 and dilation=1",
+        ),
+    ]
+    cell, where = find_cell(executed_lessons, OUTPUT_SIZE, "# PyTorch warns that an even kernel")
+    assert "k=4, d=1: pad 1 before and 2 after -> (10, 13)" in cell_text(cell), where
+    cell, where = find_cell(executed_lessons, OUTPUT_SIZE, "for n in (7, 8):")
+    assert cell_text(cell).splitlines() == [
+        "MaxPool2d(2) on 7: floor 3, ceil_mode 4",
+        "MaxPool2d(2) on 8: floor 4, ceil_mode 4",
+    ], where
+    cell, where = find_cell(executed_lessons, OUTPUT_SIZE, "special = next(")
+    assert "rounding up alone gives 3, PyTorch gives 2" in cell_text(cell), where
+
+
+def test_06_network_predicted_and_drawn(executed_lessons):
+    cell, where = find_cell(executed_lessons, OUTPUT_SIZE, "def pair(value):")
+    rows = re.findall(r"^\| `.+?` \| ([\d ×]+) \| ([\d ×]+) \|$", cell_text(cell), re.M)
+    assert [predicted for predicted, measured in rows] == [measured for predicted, measured in rows], where
+    assert rows[-1] == ("1536", "1536") and rows[0] == ("8 × 40 × 51", "8 × 40 × 51"), where
+    cell, where = find_cell(executed_lessons, OUTPUT_SIZE, "def layer_label(module):")
+    assert len(images(cell)) == 1, f"{where}: expected the shape-flow diagram"
+
+
+def test_06_exercises(executed_lessons):
+    cell, where = find_cell(executed_lessons, OUTPUT_SIZE, "stem = nn.Sequential(")
+    assert "200 × 300 -> predicted (50, 75), measured (50, 75)" in cell_text(cell), where
+    cell, where = find_cell(executed_lessons, OUTPUT_SIZE, "differ = [")
+    assert "ceil_mode changes the size for n = [4, 6, 8, 10, 12, 14, 16, 18, 20]" in cell_text(cell), where
+
+
+# --- 07: counting parameters ---------------------------------------------------------------------
+
+
+def test_07_four_ways_agree_on_the_fixed_model(executed_lessons):
+    cell, where = find_cell(executed_lessons, PARAMETERS, "def torchsummary_counts(model, input_size):")
+    text = cell_text(cell)
+    rows = re.findall(r"^\| `(\w+)\(.*?` \| ([\d,]+) \| ([\d,]+) \| ([\d,]+) \| ([\d,]+) \|$", text, re.M)
+    assert [(layer, counts[0]) for layer, *counts in rows] == [
+        ("Conv2d", "416"),
+        ("ReLU", "0"),
+        ("MaxPool2d", "0"),
+        ("Conv2d", "12,832"),
+        ("ReLU", "0"),
+        ("MaxPool2d", "0"),
+        ("Linear", "15,690"),
+    ], where
+    assert all(len(set(counts)) == 1 for _, *counts in rows), f"{where}: the four counts differ\n{text}"
+    assert "| **total** | **28,938** | **28,938** | **28,938** | **28,938** |" in text, where
+
+
+def test_07_formulas_bias_on_and_off(executed_lessons):
+    cell, where = find_cell(executed_lessons, PARAMETERS, "def conv2d_parameters(")
+    rows = dict(
+        (name, (formula, counted))
+        for name, formula, counted in re.findall(r"^\| `(.+?)` \| ([\d,]+) \| ([\d,]+) \|$", cell_text(cell), re.M)
+    )
+    assert rows["nn.Conv2d(1, 16, 5)"] == ("416", "416"), where
+    assert rows["nn.Conv2d(1, 16, 5, bias=False)"] == ("400", "400"), where
+    assert rows["nn.Conv2d(3, 64, (3, 7), stride=2)"] == ("4,096", "4,096"), where
+    assert rows["nn.Linear(1568, 10)"] == ("15,690", "15,690"), where
+    assert rows["nn.Linear(1568, 10, bias=False)"] == ("15,680", "15,680"), where
+    cell, where = find_cell(executed_lessons, PARAMETERS, "conv1, conv2, out = ")
+    assert cell_text(cell).splitlines() == [
+        "conv1: (5·5·1 + 1)·16 = 416",
+        "conv2: (5·5·16 + 1)·32 = 12,832",
+        "out:   1568·10 + 10 = 15,690",
+        "total: 28,938, of which the Linear layer holds 54%",
+    ], where
+
+
+def test_07_tools_and_where_they_disagree(executed_lessons):
+    cell, where = find_cell(executed_lessons, PARAMETERS, "print(statistics)")
+    text = cell_text(cell)
+    assert "Total params: 28,938" in text and re.search(r"Linear: 1-3\s+\[2, 10\]\s+15,690", text), where
+    cell, where = find_cell(executed_lessons, PARAMETERS, "import inspect")
+    assert cell_text(cell).splitlines() == [
+        'if hasattr(module, "weight") and hasattr(module.weight, "size"):',
+        'if hasattr(module, "bias") and hasattr(module.bias, "size"):',
+    ], where
+    cell, where = find_cell(executed_lessons, PARAMETERS, "class Scale(nn.Module):")
+    assert "sum(p.numel()): 60, torchinfo: 60, torchsummary: 50" in cell_text(cell), where
+    cell, where = find_cell(executed_lessons, PARAMETERS, "def layer_label(module):")
+    assert len(images(cell)) == 1, f"{where}: expected the shape-flow diagram"
+
+
+def test_07_exercises(executed_lessons):
+    cell, where = find_cell(executed_lessons, PARAMETERS, "no_bias = nn.Conv2d(3, 64")
+    assert "colour CNN: by hand 34,538, counted 34,538" in cell_text(cell), where
+    cell, where = find_cell(executed_lessons, PARAMETERS, "keras_printed = ")
+    assert "PyTorch: [320, 18496, 73856]  Keras: [320, 18496, 73856]" in cell_text(cell), where
+
+
+# --- every new lesson ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NEW_LESSONS)
+def test_pictures_stay_small(executed_lessons, name):
+    """A lesson page must stay light: its PNGs together under 150 KB (the page budget is ~250 KB)."""
+    notebook = executed_lessons[name].notebook
+    pictures = [picture for cell in notebook.cells if cell.cell_type == "code" for picture in images(cell)]
+    assert pictures, f"{name}: no picture at all (each new lesson draws at least its shape-flow diagram)"
+    total = sum(len(picture) for picture in pictures)
+    assert total < 150_000, f"{name}: its pictures weigh {total:,} bytes"
