@@ -8,6 +8,7 @@ import base64
 import re
 
 import pytest
+import torch
 
 import lesson_runner
 
@@ -15,7 +16,8 @@ pytestmark = pytest.mark.lessons
 
 OUTPUT_SIZE = "06-output-size-in-general.ipynb"
 PARAMETERS = "07-counting-parameters.ipynb"
-NEW_LESSONS = [OUTPUT_SIZE, PARAMETERS]
+VARIANTS = "08-the-variants.ipynb"
+NEW_LESSONS = [OUTPUT_SIZE, PARAMETERS, VARIANTS]
 
 
 def cell_text(cell) -> str:
@@ -190,6 +192,91 @@ def test_07_exercises(executed_lessons):
     assert "colour CNN: by hand 34,538, counted 34,538" in cell_text(cell), where
     cell, where = find_cell(executed_lessons, PARAMETERS, "keras_printed = ")
     assert "PyTorch: [320, 18496, 73856]  Keras: [320, 18496, 73856]" in cell_text(cell), where
+
+
+# --- 08: the variants ---------------------------------------------------------------------------
+
+
+def test_08_every_variant_raises_its_exact_message(executed_lessons):
+    assert expected_errors(executed_lessons[VARIANTS].notebook) == [
+        (
+            "RuntimeError",
+            "Given groups=1, weight of size [16, 1, 5, 5], expected input[2, 3, 32, 32] to have 1 channels, "
+            "but got 3 channels instead",
+        ),
+        ("RuntimeError", "mat1 and mat2 shapes cannot be multiplied (2x2048 and 1568x10)"),
+        ("RuntimeError", "mat1 and mat2 shapes cannot be multiplied (448x7 and 1568x10)"),
+        ("RuntimeError", "mat1 and mat2 shapes cannot be multiplied (32x49 and 1568x10)"),
+        ("RuntimeError", "shape '[-1, 1568]' is invalid for input of size 4096"),
+        ("ValueError", "Expected input batch_size (64) to match target batch_size (49)."),
+        ("RuntimeError", "Input type (float) and bias type (double) should be the same"),
+        (
+            "RuntimeError",
+            "Failed to run torchinfo. See above stack traces for more details. Executed layers up to: "
+            "[Sequential: 1, Conv2d: 2, ReLU: 2, MaxPool2d: 2, Sequential: 1, Conv2d: 2, ReLU: 2, MaxPool2d: 2]",
+        ),
+        (
+            "RuntimeError",
+            "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: [2, 2, 1, 28, 28]",
+        ),
+    ]
+
+
+def test_08_each_variant_is_fixed(executed_lessons):
+    checks = {
+        "colour_cnn = CNN(in_channels=3, flatten_size=32 * 8 * 8)": "fixed: Linear(in_features=2048, out_features=10, bias=True) -> (2, 10)",
+        "activation = unflattened[:-1]": "arrived (2, 32, 7, 7): 2·32·7 = 448 rows of 7\nwith nn.Flatten(): (2, 10)",
+        "output, _ = cnn(image.unsqueeze(0))": "(1, 1, 28, 28) -> (1, 10)",
+        "silent_batch = next(": "49 images -> 64 rows of predictions",
+        "statistics = torchinfo.summary(cnn, input_size=(2, 1, 28, 28)": "Total params: 28,938",
+    }
+    for marker, expected in checks.items():
+        cell, where = find_cell(executed_lessons, VARIANTS, marker)
+        assert expected in cell_text(cell), f"{where}: expected {expected!r} in\n{cell_text(cell)}"
+    cell, where = find_cell(executed_lessons, VARIANTS, 'print("caused by:"')
+    assert (
+        cell_text(cell).strip()
+        == "caused by: RuntimeError mat1 and mat2 shapes cannot be multiplied (32x49 and 1568x10)"
+    ), where
+
+
+def test_08_the_picture_marks_the_layer_that_raised(executed_lessons):
+    for marker in ["colour_flow = draw_shape_flow(", "unbatched_flow = draw_shape_flow("]:
+        cell, where = find_cell(executed_lessons, VARIANTS, marker)
+        assert len(images(cell)) == 1, f"{where}: expected the shape-flow diagram"
+
+
+def test_08_old_wording_translated(executed_lessons):
+    cell, where = find_cell(executed_lessons, VARIANTS, "def old_wording(message):")
+    assert cell_text(cell).splitlines() == [
+        "today:      mat1 and mat2 shapes cannot be multiplied (2x1568 and 1050x10)",
+        "old words:  size mismatch, m1: [2 x 1568], m2: [1050 x 10]",
+        "fix, read from either: Linear(in_features=1568, out_features=10, bias=True) | "
+        "Linear(in_features=1568, out_features=10, bias=True)",
+    ], where
+    prose = "\n".join(cell.source for cell in executed_lessons[VARIANTS].notebook.cells if cell.cell_type == "markdown")
+    assert "We could not confirm" in prose, "08: the page must not claim a release it could not confirm"
+
+
+def test_08_torchsummary_on_a_gpu_machine_is_explained_from_its_source(executed_lessons):
+    cell, where = find_cell(executed_lessons, VARIANTS, "source_lines, first_number = inspect.getsourcelines(")
+    text = cell_text(cell)
+    for line in [
+        'def summary(model, input_size, batch_size=-1, device="cuda"):',
+        'if device == "cuda" and torch.cuda.is_available():',
+        "dtype = torch.cuda.FloatTensor",
+        "dtype = torch.FloatTensor",
+        "x = [torch.rand(2, *in_size).type(dtype) for in_size in input_size]",
+    ]:
+        assert line in text, f"{where}: {line!r} not shown"
+    cell, where = find_cell(executed_lessons, VARIANTS, "if torch.cuda.is_available():\n    on_cpu = CNN()")
+    if torch.cuda.is_available():
+        assert "default device, model on the CPU ->" in cell_text(cell), where
+    else:
+        assert cell_text(cell).splitlines() == [
+            "CUDA available on the machine that ran this lesson: False",
+            "No GPU here: the GPU branch of this cell did not run when this page was built.",
+        ], where
 
 
 # --- every new lesson ----------------------------------------------------------------------------
