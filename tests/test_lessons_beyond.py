@@ -17,7 +17,10 @@ pytestmark = pytest.mark.lessons
 OUTPUT_SIZE = "06-output-size-in-general.ipynb"
 PARAMETERS = "07-counting-parameters.ipynb"
 VARIANTS = "08-the-variants.ipynb"
-NEW_LESSONS = [OUTPUT_SIZE, PARAMETERS, VARIANTS]
+TRAINING = "09-does-it-learn.ipynb"
+NEW_LESSONS = [OUTPUT_SIZE, PARAMETERS, VARIANTS, TRAINING]
+# Digits from scikit-learn: far above the 0.1 of guessing. The value itself comes from the run.
+ACCURACY_FLOOR = 0.9
 
 
 def cell_text(cell) -> str:
@@ -277,6 +280,64 @@ def test_08_torchsummary_on_a_gpu_machine_is_explained_from_its_source(executed_
             "CUDA available on the machine that ran this lesson: False",
             "No GPU here: the GPU branch of this cell did not run when this page was built.",
         ], where
+
+
+# --- 09: does it learn? -------------------------------------------------------------------------
+
+
+def test_09_data_comes_from_scikit_learn_and_is_shaped_for_the_model(executed_lessons):
+    cell, where = find_cell(executed_lessons, TRAINING, "digits = load_digits()")
+    assert cell_text(cell).splitlines()[0] == "images: (1797, 8, 8)  labels: (1797,)", where
+    cell, where = find_cell(executed_lessons, TRAINING, "images = images.unsqueeze(1)")
+    assert cell_text(cell).splitlines() == [
+        "scaled:         (1797, 8, 8)",
+        "with a channel: (1797, 1, 8, 8)",
+        "upscaled:       (1797, 1, 28, 28)",
+    ], where
+    cell, where = find_cell(executed_lessons, TRAINING, "train_images, test_images, train_labels, test_labels =")
+    assert cell_text(cell).strip() == "train: (1347, 1, 28, 28)  test: (450, 1, 28, 28)", where
+
+
+def test_09_reports_its_accuracy_from_the_run(executed_lessons):
+    cell, where = find_cell(executed_lessons, TRAINING, "for epoch in range(1, epochs + 1):")
+    epochs = re.findall(
+        r"^epoch +(\d+): train loss ([\d.]+), test loss ([\d.]+), test accuracy ([\d.]+)$", cell_text(cell), re.M
+    )
+    assert [int(epoch) for epoch, *_ in epochs] == list(range(1, 11)), where
+    first_loss, last_loss = float(epochs[0][1]), float(epochs[-1][1])
+    assert last_loss < first_loss / 5, f"{where}: the training loss did not fall ({first_loss} -> {last_loss})"
+    cell, where = find_cell(executed_lessons, TRAINING, "correct = round(accuracy * len(test_labels))")
+    reported = re.fullmatch(r"test accuracy: (0\.\d{3}) \((\d+) of 450 test digits right\)", cell_text(cell).strip())
+    assert reported, f"{where}: no accuracy line in {cell_text(cell)!r}"
+    accuracy, correct = float(reported.group(1)), int(reported.group(2))
+    assert accuracy > ACCURACY_FLOOR, f"{where}: test accuracy {accuracy} is not above {ACCURACY_FLOOR}"
+    assert round(correct / 450, 3) == accuracy, where
+    assert accuracy == float(epochs[-1][3]), f"{where}: the reported accuracy is not the last epoch's"
+    source = executed_lessons[TRAINING].path.read_text()
+    assert str(accuracy) not in source, "09: the accuracy must come from the run, not be typed in the lesson"
+
+
+def test_09_pictures_loss_curve_and_feature_maps(executed_lessons):
+    for marker in ["flow = draw_shape_flow(", 'left.set_ylabel("cross-entropy loss")', "fig.suptitle("]:
+        cell, where = find_cell(executed_lessons, TRAINING, marker)
+        assert len(images(cell)) == 1, f"{where}: expected one picture"
+    cell, where = find_cell(executed_lessons, TRAINING, "feature_maps = x.view(-1, 32, 7, 7)")
+    assert "x: (1, 1568) -> feature maps: (1, 32, 7, 7) ; first block: (1, 16, 14, 14)" in cell_text(cell), where
+
+
+def test_09_exercises(executed_lessons):
+    cell, where = find_cell(executed_lessons, TRAINING, "small_images = ")
+    text = cell_text(cell)
+    assert text.splitlines()[0] == "mat1 and mat2 shapes cannot be multiplied (64x128 and 1568x10)", where
+    small = re.search(r"8 × 8 inputs, nn.Linear\(128, 10\): test accuracy (0\.\d{3})", text)
+    assert small and float(small.group(1)) > ACCURACY_FLOOR, f"{where}: {text!r}"
+    cell, where = find_cell(executed_lessons, TRAINING, "from sklearn.metrics import confusion_matrix")
+    assert re.search(r"^\d+ × a \d read as \d$", cell_text(cell), re.M), where
+
+
+def test_09_trains_within_a_minute(executed_lessons):
+    lesson = executed_lessons[TRAINING]
+    assert lesson.seconds < 60, f"{TRAINING} took {lesson.seconds:.0f} s (the promise is under a minute)"
 
 
 # --- every new lesson ----------------------------------------------------------------------------
