@@ -202,7 +202,8 @@ def test_every_internal_link_and_anchor_resolves(visits, site_url, browser):
                 url = url[: -len("index.html")]
             where = f"{path or '(landing page)'}: link {href!r}"
             if url in ids_by_url:
-                if fragment and fragment not in ids_by_url[url]:
+                # "#/3" is a route of a page's own script (reveal.js's slides), not an element id.
+                if fragment and not fragment.startswith("/") and fragment not in ids_by_url[url]:
                     broken.append(f"{where}: no element with id {fragment!r} on {url}")
                 continue
             if url not in checked_elsewhere:
@@ -351,13 +352,14 @@ def test_lesson_pages_stay_within_the_weight_budget(browser, site_url, built_sit
     assert not too_heavy, "\n".join(too_heavy)
 
 
-def test_search_index_holds_prose_and_code_not_notebook_outputs(built_site, record_property):
+def test_search_index_holds_prose_and_code_of_lessons_not_their_outputs(built_site, record_property):
     import json
 
     index = json.loads((built_site / SEARCH_INDEX).read_text())
     size = (built_site / SEARCH_INDEX).stat().st_size
     record_property("measured", f"search index: {_kb(size)} uncompressed, {len(index['docs'])} entries")
-    text = " ".join(doc["text"] for doc in index["docs"])
+    # Lesson pages only: the instructor guide quotes expected outputs on purpose, in its own Markdown.
+    text = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("lessons/"))
     # Outputs only (the executed error's last line, torchsummary's table) must not be indexed...
     assert "Trainable params" not in text
     assert "frames inside the library hidden" not in text
