@@ -9,7 +9,7 @@
   It also puts a download button for the lesson's notebook at the top of the page.
   For readers and their browsers it also: takes out the stylesheets mkdocs-jupyter inlines in
   every lesson (575 KB each) to serve them once, pruned, as assets/stylesheets/notebook.css (see
-  notebook_css.py); keeps notebook outputs and prompts out of the search index; makes the
+  notebook_css.py); keeps code cells, outputs and prompts out of the search index; makes the
   boxes of code that scroll reachable from the keyboard; turns a lesson's links to another
   lesson's notebook (`01-reproduce-the-error.ipynb`, right inside Jupyter) into links to its page;
   and points the table of contents at the ids the headings really have.
@@ -19,8 +19,11 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import shutil
+import struct
 import sys
 from pathlib import Path
 
@@ -37,6 +40,7 @@ from lesson_runner.notebook_css import used_css  # noqa: E402
 LESSON_PREFIX = "lessons/"
 NOTEBOOK_CSS = "assets/stylesheets/notebook.css"
 LESSON_LINK = re.compile(r"(\d\d-[a-z0-9-]+)\.ipynb(#.*)?")
+DATA_IMAGE = re.compile(r"data:image/(png|jpeg);base64,(.+)", re.S)
 
 # Collected over one build: the stylesheets the lesson pages inlined, and the pages themselves.
 _build = {"stylesheets": [], "lesson_pages": []}
@@ -89,12 +93,13 @@ def on_page_content(html, page, config, files):
         cell.wrap(details)
         details.insert(0, summary)
     _share_stylesheets(soup)
-    _keep_outputs_out_of_search(soup)
+    _keep_cells_out_of_search(soup)
     for scroller in soup.select(
         ".jp-InputArea-editor .highlight-ipynb, .jp-OutputArea-output pre, .jp-RenderedMarkdown pre"
     ):
         scroller["tabindex"] = "0"  # a box that scrolls sideways must be reachable from the keyboard
     _link_lessons_to_pages(soup)
+    _figures_to_files(soup, page, config)
     _toc_to_heading_ids(page, soup)
     name = Path(page.file.src_uri).name
     download = BeautifulSoup(
@@ -120,14 +125,17 @@ def _share_stylesheets(soup):
         style.decompose()
 
 
-def _keep_outputs_out_of_search(soup):
-    """Outputs (tables, tracebacks, summaries) and prompts ("In [3]:") stay on the page but out of
-    the search index, which then holds the lessons' prose and code.
+def _keep_cells_out_of_search(soup):
+    """Code cells, their outputs (tables, tracebacks, summaries) and prompts ("In [3]:") stay on
+    the page but out of the search index, which then holds the lessons' prose, headings and the
+    code quoted in them. Every page loads the whole index: indexed, the code cells made up four
+    fifths of it (139 of 179 KB of text for nine lessons), and Material files them all under the
+    top of the lesson (nbconvert nests the headings in cells), so a hit on them led nowhere.
 
     Material's indexer tells excluded elements apart by tag name only (it stops skipping at the
     first closing tag of the same name), so the mark goes on every element that holds no
     element of its own tag: each run of text is then inside a marked element."""
-    for area in soup.select(".jp-OutputArea, .jp-InputPrompt, .zeroclipboard-container"):
+    for area in soup.select(".jp-OutputArea, .jp-InputPrompt, .jp-CodeCell .jp-InputArea-editor"):
         for element in [area, *area.find_all(True)]:
             if element.find(element.name) is None:
                 element["data-search-exclude"] = ""
@@ -139,6 +147,26 @@ def _link_lessons_to_pages(soup):
         match = LESSON_LINK.fullmatch(link["href"])
         if match and match.group(1) in lessons:
             link["href"] = f"../{match.group(1)}/{match.group(2) or ''}"
+
+
+def _figures_to_files(soup, page, config):
+    """Figures come inline, base64 in the page: a third bigger, never cached, and downloaded
+    with the page even when the reader never scrolls to them. Each becomes a file next to the
+    page, named by its content, with its size given (no jump when it arrives) and loaded lazily."""
+    folder = Path(config["site_dir"]) / Path(page.file.dest_uri).parent
+    for image in soup.select('img[src^="data:image/"]'):
+        match = DATA_IMAGE.fullmatch(image["src"])
+        if match is None:
+            continue
+        data = base64.b64decode(match.group(2))
+        kind = "jpg" if match.group(1) == "jpeg" else "png"
+        name = f"figure-{hashlib.sha256(data).hexdigest()[:12]}.{kind}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+        image["src"] = name
+        image["loading"] = "lazy"
+        if kind == "png" and not image.get("width"):
+            image["width"], image["height"] = (str(size) for size in struct.unpack(">II", data[16:24]))
 
 
 def _words(text):

@@ -301,23 +301,41 @@ def test_phone_width_has_no_sideways_scroll_and_code_scrolls_inside(browser, sit
     assert cells_wider_than_the_screen > 0  # lessons have code wider than a phone: the check did run
 
 
-def _weigh(browser, url: str, origin: str) -> dict:
-    """A first visit (empty cache): bytes received for the page and everything it loaded."""
+SCROLL_TO_THE_END = """async () => {
+  for (let y = 0; y < document.body.scrollHeight; y += innerHeight) {
+    scrollTo(0, y);
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+}"""
+
+
+def _weigh(browser, url: str, origin: str) -> tuple[dict, list[str]]:
+    """A first visit (empty cache), read to the end: bytes received for the page and everything
+    it loaded, lazily loaded figures included; and the figures that did not arrive."""
     context = _new_context(browser, origin)
     page = context.new_page()
     responses = []
     page.on("requestfinished", lambda request: responses.append(request))
     page.goto(url, wait_until="networkidle")
+    page.evaluate(SCROLL_TO_THE_END)
+    page.wait_for_function("[...document.images].every(image => image.complete)")
+    page.wait_for_load_state("networkidle")
+    broken_images = page.evaluate(
+        "[...document.images].filter(image => image.naturalWidth === 0).map(image => image.getAttribute('src'))"
+    )
     loaded = {}
     for request in responses:
         sizes = request.sizes()
         response = request.response()
+        # The body as sent: Content-Length is what the server wrote (compressed); Chromium's own
+        # count misses the body of the search worker's script.
+        sent = int(response.headers.get("content-length", sizes["responseBodySize"])) if response else 0
         loaded[request.url] = {
-            "transferred": sizes["responseBodySize"] + sizes["responseHeadersSize"],
+            "transferred": sent + sizes["responseHeadersSize"],
             "uncompressed": len(response.body()) if response else 0,
         }
     context.close()
-    return loaded
+    return loaded, broken_images
 
 
 def _kb(size: int) -> str:
@@ -327,8 +345,10 @@ def _kb(size: int) -> str:
 def test_lesson_pages_stay_within_the_weight_budget(browser, site_url, built_site, record_property):
     origin = _origin(site_url)
     weights = {}
+    broken_images = []
     for path in [""] + lesson_paths(built_site):
-        loaded = _weigh(browser, site_url + path, origin)
+        loaded, broken = _weigh(browser, site_url + path, origin)
+        broken_images += [f"{path}: {src}" for src in broken]
         assert site_url + SEARCH_INDEX in loaded, f"{path}: the search index did not load with the page"
         weights[path] = (
             sum(item["transferred"] for item in loaded.values()),
@@ -350,9 +370,10 @@ def test_lesson_pages_stay_within_the_weight_budget(browser, site_url, built_sit
         if weights[path][0] > LESSON_PAGE_BUDGET_BYTES
     ]
     assert not too_heavy, "\n".join(too_heavy)
+    assert not broken_images, "figures that did not load:\n" + "\n".join(broken_images)
 
 
-def test_search_index_holds_prose_and_code_of_lessons_not_their_outputs(built_site, record_property):
+def test_search_index_holds_the_lessons_prose_not_their_cells(built_site, record_property):
     import json
 
     index = json.loads((built_site / SEARCH_INDEX).read_text())
@@ -360,9 +381,11 @@ def test_search_index_holds_prose_and_code_of_lessons_not_their_outputs(built_si
     record_property("measured", f"search index: {_kb(size)} uncompressed, {len(index['docs'])} entries")
     # Lesson pages only: the instructor guide quotes expected outputs on purpose, in its own Markdown.
     text = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("lessons/"))
-    # Outputs only (the executed error's last line, torchsummary's table) must not be indexed...
+    # Outputs (torchsummary's table, a traceback), code cells and prompts are not indexed...
     assert "Trainable params" not in text
     assert "frames inside the library hidden" not in text
+    assert "self.conv1 = nn.Sequential" not in text
+    assert "Copied!" not in text and "In\xa0[1]:" not in text
     # ...while the prose that derives 1568 is.
     derive = [doc for doc in index["docs"] if doc["location"].startswith("lessons/04-derive-1568/")]
     assert any("32 · 7 · 7 = 1568" in doc["text"] for doc in derive)
