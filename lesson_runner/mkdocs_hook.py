@@ -227,4 +227,14 @@ def on_post_build(config):
     if _build["stylesheets"]:
         target = Path(config["site_dir"]) / NOTEBOOK_CSS
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(used_css(_build["stylesheets"], _build["lesson_pages"]))
+        target.write_text(_used_css_cached(_build["stylesheets"], _build["lesson_pages"]))
+
+
+def _used_css_cached(stylesheets, pages_html):
+    """used_css parses every lesson page again; a warm build with the same pages reuses its answer."""
+    digest = hashlib.sha256("\0".join([*stylesheets, "\0", *pages_html]).encode()).hexdigest()[:32]
+    cached = lesson_runner.CACHE_DIR.parent / "notebook-css" / f"{digest}.css"
+    if not cached.exists():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(used_css(stylesheets, pages_html))
+    return cached.read_text()
