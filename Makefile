@@ -13,7 +13,7 @@ NODE_DEV_INSTALLED := node_modules/.dev-installed
 # Material prints a banner about MkDocs 2.0 on every build; it says nothing about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build bench lighthouse clean
+.PHONY: serve test build slides-pdf bench lighthouse clean
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ build: $(INSTALLED) $(NODE_INSTALLED)
 
 test: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python -m pytest
+
+# PDF handouts: every deck of site/slides/ printed by Chromium (reveal.js's print view), one page
+# per slide, into site/slides/pdf/<lesson>.pdf. Fails if a slide spills onto a second page.
+slides-pdf: build
+	$(BIN)/python -m instructor_kit.slides_pdf site
 
 # What a cold build, a warm build, an edit and `make test` cost here, against the serial limit and
 # Jupyter Book v1 (installed once into .cache/bench-venvs/). Writes bench/results/latest.{json,md}.

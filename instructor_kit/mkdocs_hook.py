@@ -1,0 +1,130 @@
+"""MkDocs hook: the slides and the instructor guide, made from the lessons at every build.
+
+- on_files (after lesson_runner's hook has executed the lessons): adds to the site, as generated
+  files, one reveal.js deck per lesson (`slides/<slug>.html`), `slides/index.html`, the reveal.js
+  files they load (from node_modules/), and one guide page per lesson (`instructors/<slug>.md`).
+  A lesson that lacks what the guide needs stops the build with a sentence per problem.
+- on_page_markdown: fills the schedule into `instructors/index.md`.
+- on_page_content: takes speaker notes and slide-only cells off the reader's lesson page, and puts
+  a link to the lesson's deck next to its download button.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from bs4 import BeautifulSoup
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import lesson_runner  # noqa: E402
+from instructor_kit import guide, lesson_facts, slides  # noqa: E402
+
+LESSON_PREFIX = "lessons/"
+# What this build read from the lessons, for the page events.
+_BUILD = {"lessons": []}
+
+
+def _lesson_uri(path: Path) -> str:
+    return LESSON_PREFIX + path.name
+
+
+def _lesson_dest(path: Path, config) -> str:
+    """Where the lesson's page is written in the site, e.g. lessons/01-x/index.html."""
+    return (
+        f"{LESSON_PREFIX}{path.stem}/index.html" if config["use_directory_urls"] else f"{LESSON_PREFIX}{path.stem}.html"
+    )
+
+
+@event_priority(50)  # after lesson_runner's on_files (100) has executed every lesson
+def on_files(files, config):
+    executed = lesson_runner.execute_lessons()  # from the cache lesson_runner's hook has just filled
+    try:
+        facts = lesson_facts.read_all((lesson.path, lesson.notebook) for lesson in executed)
+        reveal = slides.reveal_files()
+    except lesson_facts.LessonFactsError as error:
+        raise PluginError(
+            "The instructor guide cannot be made from these lessons:\n" + "\n".join(f"  - {p}" for p in error.problems)
+        ) from None
+    except slides.SlidesError as error:
+        raise PluginError(f"The slides cannot be made: {error}") from None
+
+    def add(src_uri, **source):
+        existing = files.get_file_from_path(src_uri)
+        if existing is not None:
+            files.remove(existing)
+        files.append(File.generated(config, src_uri, **source))
+
+    for src_uri, path in reveal:
+        add(src_uri, abs_src_path=str(path))
+    index_uri = f"{slides.DECKS_DIR}/index.html"
+    listed = []
+    for lesson, lesson_info in zip(executed, facts):
+        deck_uri = slides.deck_path(lesson_info.slug)
+        lesson_url = get_relative_url(_lesson_dest(lesson.path, config), deck_uri)
+        try:
+            deck = slides.render_deck(lesson.notebook, lesson_info, lesson_url, get_relative_url(index_uri, deck_uri))
+        except slides.SlidesError as error:
+            raise PluginError(f"The slides cannot be made: {error}") from None
+        add(deck_uri, content=deck)
+        add(
+            guide.guide_path(lesson_info.slug),
+            content=guide.lesson_page(lesson_info, _lesson_uri(lesson.path), deck_uri),
+        )
+        listed.append((lesson_info, get_relative_url(_lesson_dest(lesson.path, config), index_uri)))
+    guide_dest = f"{guide.GUIDE_DIR}/index.html"
+    add(
+        index_uri,
+        content=slides.index_page(
+            listed, get_relative_url(guide_dest, index_uri), get_relative_url("index.html", index_uri)
+        ),
+    )
+    _BUILD["lessons"] = facts
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    if page.file.src_uri != f"{guide.GUIDE_DIR}/index.md":
+        return markdown
+    if guide.SCHEDULE_PLACEHOLDER not in markdown:
+        raise PluginError(f"docs/{page.file.src_uri} must contain {guide.SCHEDULE_PLACEHOLDER} where the schedule goes")
+    rows = [(facts, guide.guide_path(facts.slug), slides.deck_path(facts.slug)) for facts in _BUILD["lessons"]]
+    return markdown.replace(guide.SCHEDULE_PLACEHOLDER, guide.schedule(rows))
+
+
+@event_priority(-50)  # after lesson_runner's hook has put the download button on the page
+def on_page_content(html, page, config, files):
+    src_uri = page.file.src_uri
+    if not (src_uri.startswith(LESSON_PREFIX) and src_uri.endswith(".ipynb")):
+        return html
+    soup = BeautifulSoup(html, "html.parser")
+    notebook = nbformat.read(page.file.abs_src_path, as_version=4)
+    for cell in notebook.cells:
+        if not (lesson_facts.is_notes(cell) or lesson_facts.is_slides_only(cell)):
+            continue
+        element = soup.find(id=f"cell-id={cell.get('id')}")
+        if element is None:
+            raise PluginError(
+                f"{Path(src_uri).name}: cell {cell.get('id')!r} is not on the page, so it cannot be taken off it"
+            )
+        while element.parent is not None and "jp-Cell" in (element.parent.get("class") or []):
+            element = element.parent  # nbconvert wraps code cells twice
+        element.decompose()
+    deck_url = get_relative_url(slides.deck_path(Path(src_uri).stem), page.file.url)
+    link = BeautifulSoup(
+        f'<a class="md-button lesson-slides" href="{deck_url}">Slides for this lesson</a>', "html.parser"
+    )
+    download = soup.select_one("p.lesson-download")
+    if download is not None:
+        download.append(" ")
+        download.append(link)
+    else:
+        paragraph = soup.new_tag("p", attrs={"class": "lesson-slides"})
+        paragraph.append(link)
+        soup.insert(0, paragraph)
+    return str(soup)
