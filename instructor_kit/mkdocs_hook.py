@@ -6,7 +6,8 @@
   A lesson that lacks what the guide needs stops the build with a sentence per problem.
 - on_page_markdown: fills the schedule into `instructors/index.md`.
 - on_page_content: takes speaker notes and slide-only cells off the reader's lesson page, and puts
-  a link to the lesson's deck next to its download button.
+  a link to the lesson's deck next to its download button. On a lesson's guide page it keeps the
+  live-coding script's code and expected output out of the search index.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from mkdocs.utils import get_relative_url
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import lesson_runner  # noqa: E402
 from instructor_kit import guide, lesson_facts, slides  # noqa: E402
+from lesson_runner.search_index import keep_out_of_search  # noqa: E402
 
 LESSON_PREFIX = "lessons/"
 # What this build read from the lessons, for the page events.
@@ -68,7 +70,9 @@ def on_files(files, config):
         deck_uri = slides.deck_path(lesson_info.slug)
         lesson_url = get_relative_url(_lesson_dest(lesson.path, config), deck_uri)
         try:
-            deck = slides.render_deck(lesson.notebook, lesson_info, lesson_url, get_relative_url(index_uri, deck_uri))
+            deck = slides.cached_deck(
+                lesson.path, lesson.notebook, lesson_info, lesson_url, get_relative_url(index_uri, deck_uri)
+            )
         except slides.SlidesError as error:
             raise PluginError(f"The slides cannot be made: {error}") from None
         add(deck_uri, content=deck)
@@ -100,6 +104,13 @@ def on_page_markdown(markdown, page, config, files):
 @event_priority(-50)  # after lesson_runner's hook has put the download button on the page
 def on_page_content(html, page, config, files):
     src_uri = page.file.src_uri
+    if src_uri.startswith(f"{guide.GUIDE_DIR}/") and src_uri != f"{guide.GUIDE_DIR}/index.md":
+        # The script's code and what it prints are the lesson's own, already on its page: indexed,
+        # they were two thirds of the search index that every page loads, and a hit on them would
+        # lead away from the lesson.
+        soup = BeautifulSoup(html, "html.parser")
+        keep_out_of_search(soup, ".highlight")
+        return str(soup)
     if not (src_uri.startswith(LESSON_PREFIX) and src_uri.endswith(".ipynb")):
         return html
     soup = BeautifulSoup(html, "html.parser")

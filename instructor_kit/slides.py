@@ -22,6 +22,7 @@ cell starts a slide and every other cell a subslide of its own.
 from __future__ import annotations
 
 import copy
+import hashlib
 import html
 import json
 import posixpath
@@ -29,10 +30,12 @@ import re
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import nbconvert
 import nbformat
 from bs4 import BeautifulSoup
 from nbconvert import SlidesExporter
 
+import lesson_runner
 from instructor_kit import lesson_facts
 from instructor_kit.lesson_facts import LessonFacts
 
@@ -64,6 +67,14 @@ IMAGE_LINES = 16  # the room a plot takes, in lines
 # Prose: about this many characters fit on a line of a slide, and this many lines on a slide.
 PROSE_LINE_CHARS = 62
 PROSE_LINES_PER_SLIDE = 13
+# A whole slide, heading and prose included, in lines of code (one is about 19 px of the 700).
+SLIDE_LINES = 30
+# A line of prose is about this many lines of code tall (26 px type against 16 px code; measured
+# over every slide of the nine decks: 33 px against 19 px).
+PROSE_LINE_IN_CODE_LINES = 1.7
+CELL_LINES = 1.5  # the room around a code cell and its output
+CODE_LINE_CHARS = 94  # characters of code on one line of a slide before it wraps
+TABLE_ROW_IN_CODE_LINES = 1.4
 DENSE_TAG = "slide-dense"
 _SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "notes", "skip"}
 _LEVEL_2 = re.compile(r"^##\s")
@@ -109,7 +120,10 @@ def _set_type(cell, slide_type: str) -> None:
 
 
 def _lines(text: str) -> int:
-    return len(text.rstrip("\n").splitlines()) if text.strip() else 0
+    """Lines on a slide: a line longer than the slide is wide wraps (code and output are pre-wrap)."""
+    if not text.strip():
+        return 0
+    return sum(max(1, -(-len(line) // CODE_LINE_CHARS)) for line in text.rstrip("\n").splitlines())
 
 
 def _output_lines(cell) -> int:
@@ -120,7 +134,8 @@ def _output_lines(cell) -> int:
         elif output.output_type == "stream":
             count += _lines(output.text)
         elif "text/markdown" in output.get("data", {}):
-            count += _lines(output.data["text/markdown"]) + 1  # a table's rows are taller than code lines
+            # A table's rows, with their padding, are taller than code lines.
+            count += round(_lines(output.data["text/markdown"]) * TABLE_ROW_IN_CODE_LINES) + 1
         elif {"image/png", "image/jpeg", "image/svg+xml"} & set(output.get("data", {})):
             count += IMAGE_LINES
         elif "text/plain" in output.get("data", {}):
@@ -247,6 +262,31 @@ def _split_at_headings(cell) -> list:
     return cells
 
 
+def _slide_lines(cell) -> float:
+    """How many lines of code a cell takes on a slide, roughly."""
+    if cell.cell_type == "markdown":
+        return sum(_prose_lines(block) for block in _blocks(cell.source)) * PROSE_LINE_IN_CODE_LINES
+    code = 0 if cell.metadata.get("transient", {}).get("remove_source") else _lines(cell.source)
+    if DENSE_TAG in cell.metadata.get("tags", []):
+        code *= 0.8
+    return code + _output_lines(cell) + CELL_LINES
+
+
+def _fit_slides(cells) -> None:
+    """A cell that would continue a slide already full (a fragment, or `-`) starts a subslide:
+    each cell may fit on its own, a heading, its prose, a code cell and its output together not."""
+    used = 0.0
+    for cell in cells:
+        kind = lesson_facts.slide_type(cell)
+        if kind in {"notes", "skip"}:
+            continue
+        size = _slide_lines(cell)
+        if kind in {"fragment", "-", None} and used and used + size > SLIDE_LINES:
+            _set_type(cell, "subslide")
+            kind = "subslide"
+        used = size if kind in {"slide", "subslide"} else used + size
+
+
 def _fallback_types(notebook) -> None:
     """Slide types for a lesson that has none: a heading cell starts a slide, any other cell a subslide."""
     for cell in notebook.cells:
@@ -304,6 +344,7 @@ def deck_notebook(notebook, facts: LessonFacts, lesson_url: str = "", index_url:
         else:
             cells.append(cell)
     cells.extend(later_parts)
+    _fit_slides(cells)
     for cell in cells:
         heading, _, rest = cell.source.partition("\n")
         if cell.cell_type == "markdown" and heading.strip() == "## Exercises":
@@ -314,6 +355,33 @@ def deck_notebook(notebook, facts: LessonFacts, lesson_url: str = "", index_url:
         cells[0].source += "\n\n" + _links_line(lesson_url, index_url)
     cells.insert(1, _markdown_cell(_title_notes(facts), "notes"))
     deck.cells = cells
+    return deck
+
+
+CACHE_DIR = REPO / ".cache" / "slides"
+
+
+def _deck_key(path: Path, lesson_url: str, index_url: str) -> str:
+    """Everything a deck depends on: the executed lesson (its runner cache key), the links, this
+    kit's code and template, and nbconvert."""
+    digest = hashlib.sha256(
+        "\0".join([lesson_runner.cache_key(path), lesson_url, index_url, nbconvert.__version__]).encode()
+    )
+    for source in sorted([*KIT.glob("*.py"), *(KIT / "reveal_deck").iterdir()]):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def cached_deck(path: Path, notebook, facts: LessonFacts, lesson_url: str, index_url: str) -> str:
+    """render_deck, kept in .cache/slides/ so that a build where nothing changed renders nothing."""
+    cached = CACHE_DIR / f"{path.stem}-{_deck_key(path, lesson_url, index_url)}.html"
+    if cached.exists():
+        return cached.read_text()
+    deck = render_deck(notebook, facts, lesson_url, index_url)
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    for stale in CACHE_DIR.glob(f"{path.stem}-*.html"):
+        stale.unlink(missing_ok=True)
+    cached.write_text(deck)
     return deck
 
 
@@ -380,6 +448,8 @@ def index_page(lessons: list[tuple[LessonFacts, str]], guide_url: str, site_url:
 <link rel="icon" href="data:,">
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #1a1a1a; }}
+/* On a phone the table scrolls inside its box, not the page; the box takes keyboard focus. */
+.decks {{ overflow-x: auto; }}
 table {{ border-collapse: collapse; width: 100%; }}
 th, td {{ text-align: left; padding: 0.35rem 0.6rem; border-bottom: 1px solid #ccc; }}
 a {{ color: #2a3fa0; }}
@@ -391,12 +461,14 @@ kbd {{ border: 1px solid #999; border-radius: 3px; padding: 0 0.3em; font-size: 
 <h1>Slides</h1>
 <p>One reveal.js deck per lesson, made from the executed lesson when the site was built. Everything
 they load is in this folder: they work without a network, from a server or opened as files.</p>
+<div class="decks" role="region" aria-label="The decks" tabindex="0">
 <table>
 <thead><tr><th>#</th><th>Deck</th><th>Teaching</th><th>Exercises</th><th>Lesson</th></tr></thead>
 <tbody>
 {rows}
 </tbody>
 </table>
+</div>
 <h2>Presenting</h2>
 <ul>
 <li><kbd>→</kbd> / <kbd>Space</kbd>: next slide; <kbd>Esc</kbd>: overview of all slides.</li>

@@ -36,6 +36,7 @@ from mkdocs.utils import get_relative_url
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import lesson_runner  # noqa: E402
 from lesson_runner.notebook_css import used_css  # noqa: E402
+from lesson_runner.search_index import keep_out_of_search  # noqa: E402
 
 LESSON_PREFIX = "lessons/"
 NOTEBOOK_CSS = "assets/stylesheets/notebook.css"
@@ -130,15 +131,8 @@ def _keep_cells_out_of_search(soup):
     the page but out of the search index, which then holds the lessons' prose, headings and the
     code quoted in them. Every page loads the whole index: indexed, the code cells made up four
     fifths of it (139 of 179 KB of text for nine lessons), and Material files them all under the
-    top of the lesson (nbconvert nests the headings in cells), so a hit on them led nowhere.
-
-    Material's indexer tells excluded elements apart by tag name only (it stops skipping at the
-    first closing tag of the same name), so the mark goes on every element that holds no
-    element of its own tag: each run of text is then inside a marked element."""
-    for area in soup.select(".jp-OutputArea, .jp-InputPrompt, .jp-CodeCell .jp-InputArea-editor"):
-        for element in [area, *area.find_all(True)]:
-            if element.find(element.name) is None:
-                element["data-search-exclude"] = ""
+    top of the lesson (nbconvert nests the headings in cells), so a hit on them led nowhere."""
+    keep_out_of_search(soup, ".jp-OutputArea, .jp-InputPrompt, .jp-CodeCell .jp-InputArea-editor")
 
 
 def _link_lessons_to_pages(soup):

@@ -389,3 +389,10 @@ def test_search_index_holds_the_lessons_prose_not_their_cells(built_site, record
     # ...while the prose that derives 1568 is.
     derive = [doc for doc in index["docs"] if doc["location"].startswith("lessons/04-derive-1568/")]
     assert any("32 · 7 · 7 = 1568" in doc["text"] for doc in derive)
+    # The instructor pages' live-coding scripts (the lesson's code and outputs once more) are not
+    # indexed either, while their misconceptions, written as prose, are.
+    guide = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("instructors/01-"))
+    assert "self.conv1 = nn.Sequential" not in guide and "Trainable params" not in guide
+    assert "Live-coding script" in " ".join(
+        doc["title"] for doc in index["docs"] if doc["location"].startswith("instructors/01-")
+    )

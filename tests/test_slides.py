@@ -177,6 +177,30 @@ def test_long_code_is_cut_between_statements():
     assert all(len(chunk.splitlines()) <= slides.MAX_CODE_LINES for chunk in chunks)
 
 
+def test_a_fragment_that_would_overflow_its_slide_starts_a_subslide():
+    prose = "## A heading\n\n" + "A sentence of prose that fills a line of the slide. " * 10
+    code = "\n".join(f"layer_{n} = {n}" for n in range(12))
+    cells = [
+        slides._markdown_cell(prose, "slide"),
+        nbformat.v4.new_code_cell(code),
+        slides._markdown_cell("Short.", "-"),
+    ]
+    slides._set_type(cells[1], "fragment")
+    cells[1].outputs = [nbformat.v4.new_output("stream", text="a line\n" * 4)]
+    slides._fit_slides(cells)
+    # Each alone fits (12 + 4 lines of code and output); the heading and prose before it do not leave room.
+    assert [lesson_facts.slide_type(cell) for cell in cells] == ["slide", "subslide", "-"]
+    small = [slides._markdown_cell("## A heading", "slide"), nbformat.v4.new_code_cell("x = 1")]
+    slides._set_type(small[1], "fragment")
+    slides._fit_slides(small)
+    assert lesson_facts.slide_type(small[1]) == "fragment", "a fragment that fits stays on its slide"
+
+
+def test_a_line_longer_than_a_slide_counts_as_the_lines_it_wraps_to():
+    assert slides._lines("short\n" + "x" * (2 * slides.CODE_LINE_CHARS + 1)) == 1 + 3
+    assert slides._lines("") == 0
+
+
 def test_a_wrong_slide_type_is_named(executed_lessons):
     notebook, facts = _facts("01-reproduce-the-error", executed_lessons)
     broken = copy.deepcopy(notebook)
@@ -187,6 +211,20 @@ def test_a_wrong_slide_type_is_named(executed_lessons):
         "01-reproduce-the-error.ipynb, cell 4 ('import torch'): slideshow.slide_type is 'slid'; "
         "use one of -, fragment, notes, skip, slide, subslide"
     )
+
+
+def test_a_deck_is_rendered_again_only_when_what_it_is_made_of_changes(executed_lessons, monkeypatch, tmp_path):
+    monkeypatch.setattr(slides, "CACHE_DIR", tmp_path)
+    notebook, facts = _facts("01-reproduce-the-error", executed_lessons)
+    first = slides.cached_deck(facts.path, notebook, facts, "../lessons/a/index.html", "index.html")
+    assert ERROR_LINE in " ".join(BeautifulSoup(first, "html.parser").get_text().split())
+    rendered = []
+    monkeypatch.setattr(slides, "render_deck", lambda *args: rendered.append(args) or "another deck")
+    assert slides.cached_deck(facts.path, notebook, facts, "../lessons/a/index.html", "index.html") == first
+    assert rendered == []
+    assert slides.cached_deck(facts.path, notebook, facts, "../lessons/b/index.html", "index.html") == "another deck"
+    assert len(rendered) == 1
+    assert [path.name.split("-")[0] for path in tmp_path.iterdir()] == ["01"], "the stale copy stays"
 
 
 def test_a_missing_reveal_copy_is_a_sentence(monkeypatch, tmp_path):
