@@ -25,9 +25,12 @@ from mkdocs.utils import get_relative_url
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import lesson_runner  # noqa: E402
 from instructor_kit import guide, lesson_facts, slides  # noqa: E402
+from lesson_runner import page_cache  # noqa: E402
 from lesson_runner.search_index import keep_out_of_search  # noqa: E402
 
 LESSON_PREFIX = "lessons/"
+KIT = Path(__file__).resolve().parent
+LESSON_RUNNER = KIT.parent / "lesson_runner"
 # What this build read from the lessons, for the page events.
 _BUILD = {"lessons": []}
 
@@ -104,17 +107,38 @@ def on_page_markdown(markdown, page, config, files):
 @event_priority(-50)  # after lesson_runner's hook has put the download button on the page
 def on_page_content(html, page, config, files):
     src_uri = page.file.src_uri
+    code = [
+        Path(__file__).read_bytes(),
+        (KIT / "lesson_facts.py").read_bytes(),
+        (LESSON_RUNNER / "search_index.py").read_bytes(),
+    ]
     if src_uri.startswith(f"{guide.GUIDE_DIR}/") and src_uri != f"{guide.GUIDE_DIR}/index.md":
-        # The script's code and what it prints are the lesson's own, already on its page: indexed,
-        # they were two thirds of the search index that every page loads, and a hit on them would
-        # lead away from the lesson.
-        soup = BeautifulSoup(html, "html.parser")
-        keep_out_of_search(soup, ".highlight")
-        return str(soup)
+        return page_cache.cached("guide", [html, *code], lambda: {"html": _guide_page(html)})["html"]
     if not (src_uri.startswith(LESSON_PREFIX) and src_uri.endswith(".ipynb")):
         return html
+    notebook_bytes = Path(page.file.abs_src_path).read_bytes()
+    deck_url = get_relative_url(slides.deck_path(Path(src_uri).stem), page.file.url)
+    made = page_cache.cached(
+        "lesson-slides",
+        [html, src_uri, notebook_bytes, deck_url, *code],
+        lambda: {"html": _lesson_page(html, src_uri, notebook_bytes, deck_url)},
+    )
+    return made["html"]
+
+
+def _guide_page(html: str) -> str:
+    """The script's code and what it prints are the lesson's own, already on its page: indexed,
+    they were two thirds of the search index that every page loads, and a hit on them would lead
+    away from the lesson."""
     soup = BeautifulSoup(html, "html.parser")
-    notebook = nbformat.read(page.file.abs_src_path, as_version=4)
+    keep_out_of_search(soup, ".highlight")
+    return str(soup)
+
+
+def _lesson_page(html: str, src_uri: str, notebook_bytes: bytes, deck_url: str) -> str:
+    """The lesson page without its speaker notes and slide-only cells, with a link to its deck."""
+    soup = BeautifulSoup(html, "html.parser")
+    notebook = nbformat.reads(notebook_bytes.decode(), as_version=4)
     for cell in notebook.cells:
         if not (lesson_facts.is_notes(cell) or lesson_facts.is_slides_only(cell)):
             continue
@@ -126,7 +150,6 @@ def on_page_content(html, page, config, files):
         while element.parent is not None and "jp-Cell" in (element.parent.get("class") or []):
             element = element.parent  # nbconvert wraps code cells twice
         element.decompose()
-    deck_url = get_relative_url(slides.deck_path(Path(src_uri).stem), page.file.url)
     link = BeautifulSoup(
         f'<a class="md-button lesson-slides" href="{deck_url}">Slides for this lesson</a>', "html.parser"
     )

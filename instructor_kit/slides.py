@@ -110,7 +110,8 @@ def deck_path(slug: str) -> str:
 
 
 def _markdown_cell(source: str, slide_type: str):
-    cell = nbformat.v4.new_markdown_cell(source)
+    # An id made from the text, not nbformat's random one: the same lesson makes the same deck.
+    cell = nbformat.v4.new_markdown_cell(source, id="deck-" + hashlib.sha256(source.encode()).hexdigest()[:8])
     cell.metadata["slideshow"] = {"slide_type": slide_type}
     return cell
 

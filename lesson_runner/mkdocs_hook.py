@@ -13,6 +13,8 @@
   boxes of code that scroll reachable from the keyboard; turns a lesson's links to another
   lesson's notebook (`01-reproduce-the-error.ipynb`, right inside Jupyter) into links to its page;
   and points the table of contents at the ids the headings really have.
+  What it makes of a page is cached by the page and this code (page_cache.py): a warm build
+  parses no lesson page.
 - on_post_page: copies the lesson's source notebook (no outputs) next to the page, where that
   button points. On lesson pages it links the shared notebook stylesheet; on_post_build writes it.
 """
@@ -35,6 +37,7 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import lesson_runner  # noqa: E402
+from lesson_runner import page_cache  # noqa: E402
 from lesson_runner.notebook_css import used_css  # noqa: E402
 from lesson_runner.search_index import keep_out_of_search  # noqa: E402
 
@@ -80,6 +83,31 @@ def on_files(files, config):
 def on_page_content(html, page, config, files):
     if not _is_lesson(page):
         return html
+    lessons = sorted(path.stem for path in lesson_runner.lesson_paths())
+    inputs = [html, page.file.src_uri, *lessons, *(Path(__file__).parent / name for name in _CODE)]
+    made = page_cache.cached(
+        "lessons",
+        [part if isinstance(part, str) else part.read_bytes() for part in inputs],
+        lambda: _lesson_page(html, page.file.src_uri, set(lessons)),
+    )
+    for css in made["stylesheets"]:
+        if css not in _build["stylesheets"]:
+            _build["stylesheets"].append(css)
+    folder = Path(config["site_dir"]) / Path(page.file.dest_uri).parent
+    for name, data in made["figures"].items():
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(base64.b64decode(data))
+    _toc_to_heading_ids(page, made["headings"])
+    return made["html"]
+
+
+# The code whose answer the cache keeps, besides the page: a change to it makes every page anew.
+_CODE = ["mkdocs_hook.py", "search_index.py"]
+
+
+def _lesson_page(html, src_uri, lessons) -> dict:
+    """The lesson page as the site serves it, with what it takes along: the stylesheets it
+    inlined, its figures as files (name: base64) and its headings (title, id) in order."""
     soup = BeautifulSoup(html, "html.parser")
     for script in soup.find_all("script"):
         external = script.get("src") is not None or "https://" in script.get_text()
@@ -93,16 +121,16 @@ def on_page_content(html, page, config, files):
         summary.string = "Solution"
         cell.wrap(details)
         details.insert(0, summary)
-    _share_stylesheets(soup)
+    stylesheets = _take_stylesheets(soup)
     _keep_cells_out_of_search(soup)
     for scroller in soup.select(
         ".jp-InputArea-editor .highlight-ipynb, .jp-OutputArea-output pre, .jp-RenderedMarkdown pre"
     ):
         scroller["tabindex"] = "0"  # a box that scrolls sideways must be reachable from the keyboard
-    _link_lessons_to_pages(soup)
-    _figures_to_files(soup, page, config)
-    _toc_to_heading_ids(page, soup)
-    name = Path(page.file.src_uri).name
+    _link_lessons_to_pages(soup, lessons)
+    figures = _figures_to_files(soup)
+    headings = _headings(soup)
+    name = Path(src_uri).name
     download = BeautifulSoup(
         f'<p class="lesson-download"><a class="md-button" href="{name}" download>'
         f"Download this lesson as a notebook ({name})</a></p>",
@@ -113,17 +141,20 @@ def on_page_content(html, page, config, files):
         title.insert_after(download)  # right under the title, where a reader looks for it
     else:
         soup.insert(0, download)
-    return str(soup)
+    return {"html": str(soup), "stylesheets": stylesheets, "figures": figures, "headings": headings}
 
 
-def _share_stylesheets(soup):
+def _take_stylesheets(soup) -> list[str]:
+    """The stylesheets the page inlines, taken out of it: the site serves them once, pruned."""
+    stylesheets = []
     for style in soup.find_all("style"):
         css = style.get_text()
         # mkdocs-jupyter also writes its syntax-highlighting CSS a second time as a Python list's
         # repr ("['pre { ...']"): not CSS, and the same rules are in the first style already.
-        if not css.strip().startswith("[") and css not in _build["stylesheets"]:
-            _build["stylesheets"].append(css)
+        if not css.strip().startswith("[") and css not in stylesheets:
+            stylesheets.append(css)
         style.decompose()
+    return stylesheets
 
 
 def _keep_cells_out_of_search(soup):
@@ -135,19 +166,19 @@ def _keep_cells_out_of_search(soup):
     keep_out_of_search(soup, ".jp-OutputArea, .jp-InputPrompt, .jp-CodeCell .jp-InputArea-editor")
 
 
-def _link_lessons_to_pages(soup):
-    lessons = {path.stem for path in lesson_runner.lesson_paths()}
+def _link_lessons_to_pages(soup, lessons):
     for link in soup.select("a[href]:not([download])"):
         match = LESSON_LINK.fullmatch(link["href"])
         if match and match.group(1) in lessons:
             link["href"] = f"../{match.group(1)}/{match.group(2) or ''}"
 
 
-def _figures_to_files(soup, page, config):
+def _figures_to_files(soup) -> dict[str, str]:
     """Figures come inline, base64 in the page: a third bigger, never cached, and downloaded
     with the page even when the reader never scrolls to them. Each becomes a file next to the
-    page, named by its content, with its size given (no jump when it arrives) and loaded lazily."""
-    folder = Path(config["site_dir"]) / Path(page.file.dest_uri).parent
+    page, named by its content, with its size given (no jump when it arrives) and loaded lazily.
+    Returns the files to write, name: base64."""
+    figures = {}
     for image in soup.select('img[src^="data:image/"]'):
         match = DATA_IMAGE.fullmatch(image["src"])
         if match is None:
@@ -155,12 +186,12 @@ def _figures_to_files(soup, page, config):
         data = base64.b64decode(match.group(2))
         kind = "jpg" if match.group(1) == "jpeg" else "png"
         name = f"figure-{hashlib.sha256(data).hexdigest()[:12]}.{kind}"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_bytes(data)
+        figures[name] = match.group(2)
         image["src"] = name
         image["loading"] = "lazy"
         if kind == "png" and not image.get("width"):
             image["width"], image["height"] = (str(size) for size in struct.unpack(">II", data[16:24]))
+    return figures
 
 
 def _words(text):
@@ -172,11 +203,8 @@ def _is_subsequence(short, long):
     return all(word in rest for word in short)
 
 
-def _toc_to_heading_ids(page, soup):
-    """mkdocs-jupyter makes the table of contents from the Markdown and drops a heading's code:
-    the entry for "The minimal fix: `in_features=1568`" reads "The minimal fix:" and points at
-    `#the-minimal-fix`, while nbconvert's heading has the id `the-minimal-fix-in_features1568`.
-    Give each entry, in order, the title and the id of the heading it was made from."""
+def _headings(soup) -> list[tuple[str, str]]:
+    """(title, id) of the page's headings, in order, without their anchor links."""
     headings = []
     for heading in soup.select("h1[id], h2[id], h3[id], h4[id], h5[id], h6[id]"):
         title = "".join(
@@ -185,6 +213,14 @@ def _toc_to_heading_ids(page, soup):
             if not (getattr(part, "get", None) and "anchor-link" in part.get("class", []))
         ).strip()
         headings.append((title, heading["id"]))
+    return headings
+
+
+def _toc_to_heading_ids(page, headings):
+    """mkdocs-jupyter makes the table of contents from the Markdown and drops a heading's code:
+    the entry for "The minimal fix: `in_features=1568`" reads "The minimal fix:" and points at
+    `#the-minimal-fix`, while nbconvert's heading has the id `the-minimal-fix-in_features1568`.
+    Give each entry, in order, the title and the id of the heading it was made from."""
     position = 0
 
     def walk(items):

@@ -106,3 +106,22 @@ def test_editing_prose_of_a_docs_page_runs_no_block(tmp_path, monkeypatch):
     page.write_text("# A page\n\n```python\nprint('hello, edited')\n```\n")
     [third] = lesson_runner.execute_docs([page], determinism=False)
     assert third.from_cache is False and third.notebook.cells[0].outputs[0].text == "hello, edited\n"
+
+
+def test_a_page_is_made_again_only_when_its_inputs_change(tmp_path, monkeypatch):
+    from lesson_runner import page_cache
+
+    monkeypatch.setattr(page_cache, "CACHE_DIR", tmp_path)
+    made = []
+
+    def make(text):
+        made.append(text)
+        return {"html": text.upper()}
+
+    assert page_cache.cached("pages", ["<p>a</p>", b"hook code"], lambda: make("<p>a</p>")) == {"html": "<P>A</P>"}
+    assert page_cache.cached("pages", ["<p>a</p>", b"hook code"], lambda: make("<p>a</p>")) == {"html": "<P>A</P>"}
+    assert made == ["<p>a</p>"], "the same page and code: taken from the cache"
+    page_cache.cached("pages", ["<p>a</p>", b"other hook code"], lambda: make("<p>a</p>"))
+    page_cache.cached("pages", ["<p>b</p>", b"hook code"], lambda: make("<p>b</p>"))
+    assert made == ["<p>a</p>", "<p>a</p>", "<p>b</p>"], "a change of the page or of the code makes it anew"
+    assert not list(tmp_path.rglob("*.tmp"))
