@@ -4,6 +4,7 @@ import json
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 
 import lesson_runner
@@ -81,3 +82,18 @@ def test_landing_page_leads_with_the_error_and_the_fix(built_site):
         "fix in 30 seconds"
     )
     assert "nn.Linear(1568, 10)" in body
+
+
+def test_every_lesson_that_traces_shapes_links_the_shape_calculator(built_site):
+    """Issue 6: where a lesson computes shapes layer by layer (a forward hook on every layer), the
+    reader is pointed at the tool that does the same for their own model."""
+    tracing = [
+        path.stem
+        for path in lesson_runner.lesson_paths()
+        if any("register_forward_hook" in cell.source for cell in nbformat.read(path, as_version=4).cells)
+    ]
+    assert len(tracing) >= 4, tracing
+    unlinked = [
+        slug for slug in tracing if 'href="../../tools/shape-calculator/"' not in page(built_site, f"lessons/{slug}")
+    ]
+    assert not unlinked, f"these lessons trace shapes but do not link the shape calculator: {unlinked}"
