@@ -305,6 +305,9 @@ def test_the_error_is_large_on_its_slide(browser, site_url):
                    const at = Reveal.getIndices(slide); Reveal.slide(at.h, at.v, 99); }"""
     )
     error = page.locator("section.present .slide-error pre").first
+    # The error is a fragment: it is hidden until reveal.js's fade-in has run, and its text reads
+    # as empty until then.
+    error.wait_for(state="visible", timeout=5_000)
     assert " ".join(error.inner_text().split()) == ERROR_LINE
     size = float(error.evaluate("pre => getComputedStyle(pre).fontSize").removesuffix("px"))
     assert size >= 24, f"the error is {size}px on its slide"
