@@ -321,8 +321,34 @@ def trim_traceback(frames: list[str]) -> list[str]:
     return header + kept + [last_line]
 
 
+def merge_streams(outputs: list) -> list:
+    """Join each run of consecutive outputs of the same stream (stdout or stderr) into one.
+
+    The kernel sends what a cell prints in pieces, cut wherever its output thread happened to
+    flush, so one printed line can arrive as two outputs in one run and as one in the next.
+    A notebook front end shows consecutive pieces as one block; so does the page, and the
+    determinism check compares what was printed, not where the kernel cut it. Outputs that are
+    not consecutive (a print, a figure, a print) stay where they are.
+    """
+    merged = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            output.output_type == "stream"
+            and previous is not None
+            and previous.output_type == "stream"
+            and previous.name == output.name
+        ):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
+
+
 def clean_outputs(notebook) -> None:
     for cell in notebook.cells:
+        if "outputs" in cell:
+            cell.outputs = merge_streams(cell.outputs)
         for output in cell.get("outputs", []):
             if output.output_type == "error":
                 output.traceback = trim_traceback(output.traceback)

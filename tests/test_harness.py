@@ -141,3 +141,30 @@ def test_the_build_stops_with_the_report(tmp_path, monkeypatch):
     with pytest.raises(PluginError) as raised:
         mkdocs_hook.on_files([], {})
     assert str(raised.value) == "These lessons did not run as they promise:\n  - " + EXPECTED["untagged_raises.ipynb"]
+
+
+def test_a_line_printed_in_pieces_is_one_output_and_the_same_in_both_runs(tmp_path, monkeypatch):
+    """The kernel cuts printed text wherever its output thread flushed: the same line can come as
+    one output in one run and as three in the next. The page shows it as one block, as Jupyter
+    does, and the determinism check does not mistake the cut for a change."""
+    monkeypatch.setattr(lesson_runner, "CACHE_DIR", tmp_path)
+    in_pieces = SOUND.parent / "prints_in_pieces.ipynb"
+    [lesson] = lesson_runner.execute_lessons([in_pieces], timeout=20, determinism=True)
+    assert lesson.problems == []
+    [outputs] = [cell.outputs for cell in lesson.notebook.cells if cell.cell_type == "code"]
+    assert [(output.output_type, output.name, output.text) for output in outputs] == [
+        ("stream", "stdout", "one printed line\n")
+    ]
+
+
+def test_outputs_that_are_not_consecutive_keep_their_order():
+    import nbformat
+
+    printed, figure, printed_again = (
+        nbformat.v4.new_output("stream", name="stdout", text="before\n"),
+        nbformat.v4.new_output("display_data", data={"text/plain": "<Figure>"}),
+        nbformat.v4.new_output("stream", name="stdout", text="after\n"),
+    )
+    warned = nbformat.v4.new_output("stream", name="stderr", text="careful\n")
+    merged = lesson_runner.merge_streams([printed, figure, printed_again, warned])
+    assert [output.get("text", "<Figure>") for output in merged] == ["before\n", "<Figure>", "after\n", "careful\n"]
