@@ -3,7 +3,8 @@
 - on_files: executes the lessons that are not cached yet (see lesson_runner) and adds each
   executed copy as the page `lessons/NN-slug.ipynb`; mkdocs-jupyter then renders it without
   running it again. A lesson with a problem stops the build with a sentence per problem.
-- on_page_content: wraps cells tagged `solution` in a collapsed <details>, and drops the
+- on_page_content: wraps cells tagged `solution` (and `drawing-code`, the code that draws the
+  picture after it) in a collapsed <details>, and drops the
   script tags nbconvert's template points at CDNs (MathJax, Mermaid): the lessons use neither,
   and the site must work offline.
   It also puts a download button for the lesson's notebook at the top of the page.
@@ -101,6 +102,14 @@ def on_page_content(html, page, config, files):
     return made["html"]
 
 
+# Cells folded away on the page, by tag: (tag, class of the <details>, its summary). A solution
+# waits until the reader has tried; the code that draws a picture would push the picture it draws
+# a screen down, so it is folded above it (Jupyter shows it as a normal cell).
+FOLDED_CELLS = [
+    ("solution", "success solution", "Solution"),
+    ("drawing-code", "abstract drawing-code", "The code that draws the picture below"),
+]
+
 # The code whose answer the cache keeps, besides the page: a change to it makes every page anew.
 _CODE = ["mkdocs_hook.py", "search_index.py"]
 
@@ -113,14 +122,15 @@ def _lesson_page(html, src_uri, lessons) -> dict:
         external = script.get("src") is not None or "https://" in script.get_text()
         if external or script.get("type") == "text/x-mathjax-config":
             script.decompose()
-    for cell in soup.select(".celltag_solution"):
-        if cell.find_parent(class_="celltag_solution"):
-            continue  # nbconvert nests the tag class; wrap the outermost element once
-        details = soup.new_tag("details", attrs={"class": "success solution"})
-        summary = soup.new_tag("summary")
-        summary.string = "Solution"
-        cell.wrap(details)
-        details.insert(0, summary)
+    for tag, css_class, title in FOLDED_CELLS:
+        for cell in soup.select(f".celltag_{tag}"):
+            if cell.find_parent(class_=f"celltag_{tag}"):
+                continue  # nbconvert nests the tag class; wrap the outermost element once
+            details = soup.new_tag("details", attrs={"class": css_class})
+            summary = soup.new_tag("summary")
+            summary.string = title
+            cell.wrap(details)
+            details.insert(0, summary)
     stylesheets = _take_stylesheets(soup)
     _keep_cells_out_of_search(soup)
     for scroller in soup.select(

@@ -151,6 +151,72 @@ def test_lesson_5_fixed_summary_and_the_trap(executed_lessons):
     ]
 
 
+# --- the pictures of the core lessons, drawn by code from the model ---------------------------------
+
+CORE_PICTURES = {
+    # lesson: (the cell that draws, what it printed in words, how many pictures)
+    "01-reproduce-the-error.ipynb": (
+        "broken_flow = draw_shape_flow(",
+        "input 2×1×28×28 → Conv2d 2×16×28×28 → MaxPool2d 2×16×14×14 → Conv2d 2×32×14×14 → MaxPool2d 2×32×7×7"
+        " → reshape 2×1568 → Linear raised\n",
+        1,
+    ),
+    "02-read-the-message.ipynb": (
+        "shapes = draw_product(cnn.out",
+        "mat1 2×1568 @ mat2 1050×10: inner sizes differ: 1568 ≠ 1050\n",
+        1,
+    ),
+    "03-the-linear-layer.ipynb": (
+        "batch_of_features = torch.zeros(2, 1568)",
+        "mat1 2×1568 @ mat2 1050×10: inner sizes differ: 1568 ≠ 1050\nmat1 2×1568 @ mat2 1568×10 = 2×10\n",
+        2,
+    ),
+    "04-derive-1568.ipynb": (
+        "seed_flow = draw_shape_flow(",
+        "input 2×1×28×28 → Conv2d 2×16×28×28 → MaxPool2d 2×16×14×14 → Conv2d 2×32×14×14 → MaxPool2d 2×32×7×7"
+        " → reshape 2×1568 → Linear raised\n",
+        1,
+    ),
+    "05-fix-it.ipynb": (
+        "fixed_flow = draw_shape_flow(",
+        "input 2×1×28×28 → Conv2d 2×16×28×28 → MaxPool2d 2×16×14×14 → Conv2d 2×32×14×14 → MaxPool2d 2×32×7×7"
+        " → reshape 2×1568 → Linear 2×10\n",
+        1,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORE_PICTURES))
+def test_core_lesson_draws_its_picture_from_the_model(executed_lessons, name):
+    marker, in_words, pictures = CORE_PICTURES[name]
+    notebook = executed_lessons[name].notebook
+    [(number, cell)] = [
+        (number, cell)
+        for number, cell in enumerate(notebook.cells, start=1)
+        if cell.cell_type == "code" and marker in cell.source
+    ]
+    where = f"{name}, cell {number}"
+    images = [output for output in cell.outputs if "image/png" in output.get("data", {})]
+    assert len(images) == pictures, f"{where}: expected {pictures} picture(s), got {len(images)}"
+    printed = "".join(output.text for output in cell.outputs if output.output_type == "stream")
+    # The words are wrapped to the page's code column; what they say is compared, not where they wrap.
+    assert printed.split() == in_words.split(), f"{where}: printed {printed!r}"
+    assert max(len(line) for line in printed.splitlines()) <= 76, f"{where}: a printed line runs off the column"
+    # The function that draws it is in the lesson, in the cell just before, folded on the page.
+    helper = notebook.cells[number - 2]
+    assert "drawing-code" in helper.metadata.get("tags", []), f"{where}: the cell before is not the drawing code"
+    assert re.search(r"^def draw_", helper.source, re.M), f"{where}: the cell before defines no draw_ function"
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_drawing_code_stays_off_the_slides(name):
+    """An instructor shows the picture, not 90 lines of matplotlib."""
+    notebook = json.loads((lesson_runner.LESSONS_DIR / name).read_text())
+    for number, cell in enumerate(notebook["cells"], start=1):
+        if "drawing-code" in cell["metadata"].get("tags", []):
+            assert cell["metadata"].get("slideshow", {}).get("slide_type") == "skip", f"{name}, cell {number}"
+
+
 @pytest.mark.parametrize("name", LESSONS)
 def test_lesson_has_the_house_skeleton(name):
     notebook = json.loads((lesson_runner.LESSONS_DIR / name).read_text())

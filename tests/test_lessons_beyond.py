@@ -340,14 +340,14 @@ def test_09_trains_within_a_minute(executed_lessons):
     assert lesson.seconds < 60, f"{TRAINING} took {lesson.seconds:.0f} s (the promise is under a minute)"
 
 
-# --- every new lesson ----------------------------------------------------------------------------
+# --- every lesson ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", NEW_LESSONS)
+@pytest.mark.parametrize("name", [path.name for path in lesson_runner.lesson_paths()])
 def test_pictures_stay_small(executed_lessons, name):
     """A lesson page must stay light: its PNGs together under 150 KB (the page budget is ~250 KB)."""
     notebook = executed_lessons[name].notebook
     pictures = [picture for cell in notebook.cells if cell.cell_type == "code" for picture in images(cell)]
-    assert pictures, f"{name}: no picture at all (each new lesson draws at least its shape-flow diagram)"
+    assert pictures, f"{name}: no picture at all (each lesson draws at least one, from its model)"
     total = sum(len(picture) for picture in pictures)
     assert total < 150_000, f"{name}: its pictures weigh {total:,} bytes"

@@ -75,6 +75,25 @@ def test_solutions_are_collapsed(built_site):
         assert html.count('<details class="success solution"><summary>Solution</summary>') >= 2, slug
 
 
+def test_the_code_that_draws_a_picture_is_folded_above_the_picture(built_site):
+    from bs4 import BeautifulSoup
+
+    with_pictures = 0
+    for slug in LESSON_SLUGS:
+        source = nbformat.read(lesson_runner.LESSONS_DIR / f"{slug}.ipynb", as_version=4)
+        tagged = [cell for cell in source.cells if "drawing-code" in cell.metadata.get("tags", [])]
+        soup = BeautifulSoup(page(built_site, f"lessons/{slug}"), "html.parser")
+        folded = soup.select("details.drawing-code")
+        assert len(folded) == len(tagged), f"{slug}: {len(tagged)} drawing-code cells, {len(folded)} folded"
+        for details in folded:
+            assert details.summary.get_text() == "The code that draws the picture below", slug
+            assert "open" not in details.attrs and "def draw_" in details.get_text(), slug
+            assert details.find("img") is None, f"{slug}: the picture itself is folded away"
+            assert details.find_next("img") is not None, f"{slug}: no picture after the folded code"
+        with_pictures += bool(folded)
+    assert with_pictures >= 5, "each core lesson folds the code of its picture"
+
+
 def test_landing_page_leads_with_the_error_and_the_fix(built_site):
     html = page(built_site, "")
     body = html.split('<article class="md-content__inner md-typeset">')[1]

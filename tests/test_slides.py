@@ -147,6 +147,7 @@ def test_a_lesson_without_slide_metadata_gets_a_slide_per_heading(executed_lesso
         "## The model",
         "## The error, for real",
         "## Not a torchsummary problem",
+        "## Where it breaks, as a picture",
         "## Exercises",
         "## Key points",
     ]
