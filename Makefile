@@ -12,6 +12,9 @@ NODE_INSTALLED := node_modules/.installed
 NODE_DEV_INSTALLED := node_modules/.dev-installed
 # Material prints a banner about MkDocs 2.0 on every build; it says nothing about this site.
 export NO_MKDOCS_2_WARNING := 1
+# mkdocs-jupyter imports nbconvert on every build, and nbconvert then builds every exporter it knows
+# (PDF, WebPDF, Qt...) only to list the enabled ones in a help text: 0.3 s of a 2 s warm build.
+export NBCONVERT_DISABLE_CONFIG_EXPORTERS := 1
 
 .PHONY: serve test build slides-pdf bench lighthouse clean
 

@@ -16,6 +16,9 @@
   and points the table of contents at the ids the headings really have.
   What it makes of a page is cached by the page and this code (page_cache.py): a warm build
   parses no lesson page.
+- on_page_context: hands Material's search plugin each page without the parts marked
+  data-search-exclude (it parsed them only to skip them), then gives the page its whole content
+  back; the site and its search index come out byte for byte the same (a test builds it both ways).
 - on_post_page: copies the lesson's source notebook (no outputs) next to the page, where that
   button points. On lesson pages it links the shared notebook stylesheet; on_post_build writes it.
 """
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 import shutil
 import struct
@@ -32,13 +36,13 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import lesson_runner  # noqa: E402
-from lesson_runner import page_cache  # noqa: E402
+from lesson_runner import page_cache, search_index  # noqa: E402
 from lesson_runner.notebook_css import used_css  # noqa: E402
 from lesson_runner.search_index import keep_out_of_search  # noqa: E402
 
@@ -244,6 +248,36 @@ def _toc_to_heading_ids(page, headings):
             walk(item.children)
 
     walk(page.toc)
+
+
+# Set to 1, Material's search plugin reads whole pages again (the test that proves the shortcut
+# below changes nothing in the site builds both ways).
+WHOLE_PAGES_VARIABLE = "SHAPE_MATTERS_SEARCH_READS_WHOLE_PAGES"
+_whole_pages: dict[str, str] = {}
+
+
+@event_priority(50)  # before Material's search plugin (0) indexes the page
+def _hand_search_what_it_indexes(context, page, config, nav):
+    """Search gets the page without its marked-out parts: it would parse them only to skip them."""
+    if "data-search-exclude" not in page.content or os.environ.get(WHOLE_PAGES_VARIABLE) == "1":
+        return context
+    whole = page.content
+    code = (Path(__file__).parent / "search_index.py").read_bytes()
+    made = page_cache.cached("search", [whole, code], lambda: {"html": search_index.what_search_reads(whole)})
+    _whole_pages[page.file.src_uri] = whole
+    page.content = made["html"]
+    return context
+
+
+@event_priority(-50)  # after it: the page itself is rendered from all of its content
+def _give_the_page_back(context, page, config, nav):
+    whole = _whole_pages.pop(page.file.src_uri, None)
+    if whole is not None:
+        page.content = search_index.after_search(whole)
+    return context
+
+
+on_page_context = CombinedEvent(_hand_search_what_it_indexes, _give_the_page_back)
 
 
 def on_post_page(output, page, config):

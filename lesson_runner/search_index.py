@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from bs4 import BeautifulSoup
+
 
 def keep_out_of_search(soup, selector: str) -> None:
     """The elements `selector` matches stay on the page but out of the search index.
@@ -13,3 +17,24 @@ def keep_out_of_search(soup, selector: str) -> None:
         for element in [area, *area.find_all(True)]:
             if element.find(element.name) is None:
                 element["data-search-exclude"] = ""
+
+
+# What Material's search plugin does to a page once it has indexed it (material/plugins/search/
+# plugin.py, on_page_context): it takes its own marks out. The same pattern, for the page it gets back.
+_SEARCH_MARKS = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+
+
+def what_search_reads(html: str) -> str:
+    """The page without the elements marked data-search-exclude: what the search index is made of.
+
+    Material's indexer parses a page in pure Python, marked parts included, only to skip them; on a
+    lesson page they are most of the HTML (code, outputs, tracebacks)."""
+    soup = BeautifulSoup(html, "html.parser")
+    for element in soup.select("[data-search-exclude]"):
+        if not element.decomposed:
+            element.decompose()
+    return str(soup)
+
+
+def after_search(html: str) -> str:
+    return _SEARCH_MARKS.sub("", html)

@@ -1,7 +1,10 @@
 """The strict site build, and what a reader finds in site/."""
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -92,6 +95,27 @@ def test_the_code_that_draws_a_picture_is_folded_above_the_picture(built_site):
             assert details.find_next("img") is not None, f"{slug}: no picture after the folded code"
         with_pictures += bool(folded)
     assert with_pictures >= 5, "each core lesson folds the code of its picture"
+
+
+def test_the_search_shortcut_changes_nothing_in_the_site(built_site, tmp_path):
+    """lesson_runner's hook hands Material's search plugin each page without its marked-out parts
+    (code, outputs), then gives the page back whole: the site and its search index must come out
+    byte for byte as when search reads the whole pages."""
+    from lesson_runner import mkdocs_hook, page_cache
+
+    def build(folder, **variables):
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **variables}
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder)]
+        result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=env)
+        assert result.returncode == 0, result.stderr
+        return {path.relative_to(folder): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+    shortcut = build(tmp_path / "shortcut")
+    whole = build(tmp_path / "whole", **{mkdocs_hook.WHOLE_PAGES_VARIABLE: "1"})
+    assert sorted(shortcut) == sorted(whole)
+    different = [str(path) for path in shortcut if shortcut[path] != whole[path]]
+    assert different == [], f"these files differ when search reads the whole pages: {different}"
+    assert len(list((page_cache.CACHE_DIR / "search").glob("*.json"))) >= len(LESSON_SLUGS), "no shortcut taken"
 
 
 def test_landing_page_leads_with_the_error_and_the_fix(built_site):
