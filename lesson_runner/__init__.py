@@ -488,7 +488,9 @@ def _cached(source: Source) -> ExecutedLesson | None:
     if not source.cache_file.exists():
         return None
     seconds = json.loads(source.cache_file.with_suffix(".json").read_text())["seconds"]
-    notebook = nbformat.read(source.cache_file, as_version=4)
+    # Written by _store (nbformat.write checks it against the schema): read back without checking
+    # it again. A warm build reads every lesson twice, once per hook; validation was most of it.
+    notebook = nbformat.reader.reads(source.cache_file.read_text())
     return ExecutedLesson(source.path, notebook, seconds, from_cache=True)
 
 

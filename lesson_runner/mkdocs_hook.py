@@ -253,7 +253,7 @@ def _toc_to_heading_ids(page, headings):
 # Set to 1, Material's search plugin reads whole pages again (the test that proves the shortcut
 # below changes nothing in the site builds both ways).
 WHOLE_PAGES_VARIABLE = "SHAPE_MATTERS_SEARCH_READS_WHOLE_PAGES"
-_whole_pages: dict[str, str] = {}
+_whole_pages: dict[str, tuple[str, bool]] = {}  # page: (its whole content, any mark search takes out)
 
 
 @event_priority(50)  # before Material's search plugin (0) indexes the page
@@ -263,17 +263,21 @@ def _hand_search_what_it_indexes(context, page, config, nav):
         return context
     whole = page.content
     code = (Path(__file__).parent / "search_index.py").read_bytes()
-    made = page_cache.cached("search", [whole, code], lambda: {"html": search_index.what_search_reads(whole)})
-    _whole_pages[page.file.src_uri] = whole
+    made = page_cache.cached(
+        "search",
+        [whole, code],
+        lambda: {"html": search_index.what_search_reads(whole), "marked": search_index.has_marks(whole)},
+    )
+    _whole_pages[page.file.src_uri] = (whole, made["marked"])
     page.content = made["html"]
     return context
 
 
 @event_priority(-50)  # after it: the page itself is rendered from all of its content
 def _give_the_page_back(context, page, config, nav):
-    whole = _whole_pages.pop(page.file.src_uri, None)
+    whole, marked = _whole_pages.pop(page.file.src_uri, (None, False))
     if whole is not None:
-        page.content = search_index.after_search(whole)
+        page.content = search_index.after_search(whole) if marked else whole
     return context
 
 

@@ -36,5 +36,9 @@ def what_search_reads(html: str) -> str:
     return str(soup)
 
 
+def has_marks(html: str) -> bool:
+    return _SEARCH_MARKS.search(html) is not None
+
+
 def after_search(html: str) -> str:
     return _SEARCH_MARKS.sub("", html)
