@@ -16,6 +16,7 @@ checks of Material's own colour palette apply to Material's pages alone.
 
 from __future__ import annotations
 
+import concurrent.futures
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,39 +109,63 @@ LUMINANCE_OF_CODE_CELLS = """() => [...document.querySelectorAll('.jp-InputArea-
 
 @pytest.fixture(scope="session")
 def visits(browser, site_url, built_site) -> dict[tuple[str, str], Visit]:
-    """Every page of the site, loaded in the light and in the dark scheme, checked by axe-core."""
+    """Every page of the site, loaded in the light and in the dark scheme, checked by axe-core.
+
+    The dark scheme's visits run at the same time, in a browser of their own on a thread of its
+    own (Playwright's sync API wants one instance per thread): this fixture was the longest part
+    of `make test`, and a page's load and axe's checks mostly wait on the browser."""
     assert AXE.is_file(), f"{AXE} is missing: run `npm ci` (make test does)"
+    from conftest import launch_chromium
+    from playwright.sync_api import sync_playwright
+
+    light, dark = SCHEMES
+
+    def in_a_browser_of_its_own(scheme):
+        with sync_playwright() as playwright:
+            other = launch_chromium(playwright)
+            try:
+                return _visit_every_page(other, site_url, built_site, scheme)
+            finally:
+                other.close()
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
+        dark_visits = thread.submit(in_a_browser_of_its_own, dark)
+        results = _visit_every_page(browser, site_url, built_site, light)
+        results.update(dark_visits.result())
+    return results
+
+
+def _visit_every_page(browser, site_url, built_site, scheme) -> dict[tuple[str, str], Visit]:
     origin = _origin(site_url)
     results = {}
-    for scheme in SCHEMES:
-        context = _new_context(browser, origin, color_scheme=scheme, viewport={"width": 1280, "height": 900})
-        for path in page_paths(built_site):
-            visit = Visit(path, scheme)
-            page = context.new_page()
-            _watch(page, origin, visit)
-            page.goto(site_url + path, wait_until="networkidle")
-            visit.palette = page.evaluate("document.body.dataset.mdColorScheme || ''")
-            visit.links = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
-            visit.ids = set(
-                page.eval_on_selector_all("[id], a[name]", "els => els.map(e => e.id || e.getAttribute('name'))")
-            )
-            visit.code_cell_luminance = page.evaluate(LUMINANCE_OF_CODE_CELLS)
-            page.add_script_tag(path=str(AXE))
-            report = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_A_AA)
-            visit.violations = [
-                {
-                    "rule": violation["id"],
-                    "help": violation["help"],
-                    "elements": [
-                        f"{' '.join(node['target'])}: {node['failureSummary'].splitlines()[-1].strip()}"
-                        for node in violation["nodes"]
-                    ],
-                }
-                for violation in report["violations"]
-            ]
-            results[(path, scheme)] = visit
-            page.close()
-        context.close()
+    context = _new_context(browser, origin, color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    for path in page_paths(built_site):
+        visit = Visit(path, scheme)
+        page = context.new_page()
+        _watch(page, origin, visit)
+        page.goto(site_url + path, wait_until="networkidle")
+        visit.palette = page.evaluate("document.body.dataset.mdColorScheme || ''")
+        visit.links = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+        visit.ids = set(
+            page.eval_on_selector_all("[id], a[name]", "els => els.map(e => e.id || e.getAttribute('name'))")
+        )
+        visit.code_cell_luminance = page.evaluate(LUMINANCE_OF_CODE_CELLS)
+        page.add_script_tag(path=str(AXE))
+        report = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_A_AA)
+        visit.violations = [
+            {
+                "rule": violation["id"],
+                "help": violation["help"],
+                "elements": [
+                    f"{' '.join(node['target'])}: {node['failureSummary'].splitlines()[-1].strip()}"
+                    for node in violation["nodes"]
+                ],
+            }
+            for violation in report["violations"]
+        ]
+        results[(path, scheme)] = visit
+        page.close()
+    context.close()
     return results
 
 
