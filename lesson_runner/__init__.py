@@ -555,7 +555,10 @@ def execute_lessons(
 def _execute_all(
     sources: list[Source], environment: bytes, jobs: int | None, timeout: int, determinism: bool | None
 ) -> list[ExecutedLesson]:
-    jobs = jobs or os.cpu_count() or 1
+    # One lesson more than there are cores: a kernel waits now and then (starting, answering over
+    # ZeroMQ), and the extra lesson fills those gaps. Nine lessons on 2 cores: 34 s with 2 at a
+    # time, 28 s with 3, 30 s with 4 (2026-12-02).
+    jobs = jobs or (os.cpu_count() or 1) + 1
     determinism = determinism_requested() if determinism is None else determinism
     results: dict[Path, ExecutedLesson] = {}
     to_run = []
