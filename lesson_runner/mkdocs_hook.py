@@ -26,12 +26,14 @@
 from __future__ import annotations
 
 import base64
+import concurrent.futures
 import hashlib
 import os
 import re
 import shutil
 import struct
 import sys
+from itertools import repeat
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -42,8 +44,7 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import lesson_runner  # noqa: E402
-from lesson_runner import page_cache, search_index  # noqa: E402
-from lesson_runner.notebook_css import used_css  # noqa: E402
+from lesson_runner import notebook_css, page_cache, search_index  # noqa: E402
 from lesson_runner.search_index import keep_out_of_search  # noqa: E402
 
 LESSON_PREFIX = "lessons/"
@@ -309,10 +310,29 @@ def on_post_build(config):
 
 
 def _used_css_cached(stylesheets, pages_html):
-    """used_css parses every lesson page again; a warm build with the same pages reuses its answer."""
+    """used_css, reused whole when the pages and stylesheets are those of the last build. Otherwise
+    each page's part (which selectors match it) is reused if that page is unchanged and computed,
+    for the pages that changed, in parallel: it parses the page and tries every selector on it."""
     digest = hashlib.sha256("\0".join([*stylesheets, "\0", *pages_html]).encode()).hexdigest()[:32]
     cached = lesson_runner.CACHE_DIR.parent / "notebook-css" / f"{digest}.css"
     if not cached.exists():
+        rules = notebook_css.parse(stylesheets)
+        selectors = notebook_css.selectors_of(rules)
+        inputs = ["\0".join(selectors), (Path(__file__).parent / "notebook_css.py").read_text()]
+        answers = {}
+        missing = []
+        for number, html in enumerate(pages_html):
+            found = page_cache.look_up("notebook-css", [*inputs, html])
+            if found is None:
+                missing.append(number)
+            else:
+                answers[number] = found
+        if missing:
+            with concurrent.futures.ProcessPoolExecutor(min(len(missing), os.cpu_count() or 1)) as pool:
+                computed = pool.map(notebook_css.what_a_page_uses, [pages_html[n] for n in missing], repeat(selectors))
+                for number, answer in zip(missing, computed):
+                    answers[number] = page_cache.store("notebook-css", [*inputs, pages_html[number]], answer)
+        css = notebook_css.combine(rules, [answers[number] for number in range(len(pages_html))])
         cached.parent.mkdir(parents=True, exist_ok=True)
-        cached.write_text(used_css(stylesheets, pages_html))
+        cached.write_text(css)
     return cached.read_text()

@@ -29,13 +29,13 @@ _PARENTHESES = re.compile(r"\([^()]*\)")
 _CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 
 
-class _Pages:
-    """The lesson pages, parsed, and the classes they use (a selector naming a class that no
-    page has cannot match: most of JupyterLab's rules are ruled out by that, quickly)."""
+class _Page:
+    """One lesson page, parsed, and the classes it uses (a selector naming a class that the page
+    does not have cannot match it: most of JupyterLab's rules are ruled out by that, quickly)."""
 
-    def __init__(self, pages_html: list[str]):
-        self.soups = [BeautifulSoup(html, "html.parser") for html in pages_html]
-        self.classes = {name for soup in self.soups for tag in soup.select("[class]") for name in tag["class"]}
+    def __init__(self, html: str):
+        self.soup = BeautifulSoup(html, "html.parser")
+        self.classes = {name for tag in self.soup.select("[class]") for name in tag["class"]}
 
     def could_match(self, selector: str) -> bool:
         for alternative in _top_level_parts(selector):
@@ -58,8 +58,8 @@ def _top_level_parts(selector: str) -> list[str]:
     return [*parts, selector[start:]]
 
 
-def _selector_matches(selector: str, pages: _Pages) -> bool:
-    if not pages.could_match(selector):
+def _selector_matches(selector: str, page: _Page) -> bool:
+    if not page.could_match(selector):
         return False
     static = _SCHEME.sub(":is(*)", _DYNAMIC.sub("", selector)).strip()
     if not static:
@@ -67,19 +67,32 @@ def _selector_matches(selector: str, pages: _Pages) -> bool:
     if static[-1] in ">+~,":
         static += "*"  # "a > ::after" left "a >"
     try:
-        return any(soup.select_one(static) is not None for soup in pages.soups)
+        return page.soup.select_one(static) is not None
     except (soupsieve.SelectorSyntaxError, NotImplementedError, ValueError):
         return True  # a selector the matcher cannot read is kept, not guessed away
 
 
-def _used_rules(rules, pages: _Pages) -> list:
+def _selectors(rules) -> list[str]:
+    """The selector of every rule, those inside @media and @supports included, in order."""
+    found = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            found.append(tinycss2.serialize(rule.prelude))
+        elif rule.type == "at-rule" and rule.lower_at_keyword in {"media", "supports"} and rule.content is not None:
+            found += _selectors(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True))
+    return found
+
+
+def _used_rules(rules, matched: set[str]) -> list:
     kept = []
     for rule in rules:
         if rule.type == "qualified-rule":
-            if _selector_matches(tinycss2.serialize(rule.prelude), pages):
+            if tinycss2.serialize(rule.prelude) in matched:
                 kept.append(rule)
         elif rule.type == "at-rule" and rule.lower_at_keyword in {"media", "supports"} and rule.content is not None:
-            inner = _used_rules(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True), pages)
+            inner = _used_rules(
+                tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True), matched
+            )
             if inner:
                 kept.append((rule, inner))
         elif rule.type == "at-rule" and rule.lower_at_keyword in {"font-face", "keyframes"}:
@@ -146,11 +159,36 @@ def _serialize(kept, used_properties: set[str]) -> str:
     return "\n".join(out)
 
 
+def parse(stylesheets: list[str]) -> list:
+    return tinycss2.parse_stylesheet("\n".join(stylesheets), skip_comments=True, skip_whitespace=True)
+
+
+def selectors_of(rules: list) -> list[str]:
+    """Every distinct selector of the parsed stylesheets: the question `what_a_page_uses` answers."""
+    return sorted(set(_selectors(rules)))
+
+
+def what_a_page_uses(html: str, selectors: list[str]) -> dict:
+    """Which of `selectors` match something on one page, and its inline styles: the page's part of
+    `used_css`, on its own so that it can be cached by the page and computed in parallel."""
+    page = _Page(html)
+    return {
+        "matched": [selector for selector in selectors if _selector_matches(selector, page)],
+        "inline_styles": " ".join(tag["style"] for tag in page.soup.select("[style]")),
+    }
+
+
+def combine(rules: list, answers: list[dict]) -> str:
+    """The stylesheet the pages need, from the parsed stylesheets and each page's answer."""
+    matched = {selector for answer in answers for selector in answer["matched"]}
+    kept = _used_rules(rules, matched)
+    inline_styles = " ".join(answer["inline_styles"] for answer in answers)
+    return _serialize(kept, _used_properties(kept, inline_styles)) + "\n"
+
+
 def used_css(stylesheets: list[str], pages_html: list[str]) -> str:
     """The rules of `stylesheets` that apply to something in `pages_html`, with the custom
     properties they need, in their original order."""
-    pages = _Pages(pages_html)
-    rules = tinycss2.parse_stylesheet("\n".join(stylesheets), skip_comments=True, skip_whitespace=True)
-    kept = _used_rules(rules, pages)
-    inline_styles = " ".join(tag["style"] for soup in pages.soups for tag in soup.select("[style]"))
-    return _serialize(kept, _used_properties(kept, inline_styles)) + "\n"
+    rules = parse(stylesheets)
+    selectors = selectors_of(rules)
+    return combine(rules, [what_a_page_uses(html, selectors) for html in pages_html])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,15 +18,28 @@ def cached(kind: str, inputs: list[str | bytes], make: Callable[[], dict]) -> di
     """make()'s answer (a dict that JSON can hold) for these inputs, computed once. `inputs` holds
     everything the answer depends on, the calling hook's own source among them; BeautifulSoup's
     version is added here. Answers for older inputs stay until `make clean`."""
-    digest = hashlib.sha256(bs4.__version__.encode())
-    for part in inputs:
-        digest.update(b"\0" + (part.encode() if isinstance(part, str) else part))
-    path = CACHE_DIR / kind / f"{digest.hexdigest()[:32]}.json"
-    if path.exists():
-        return json.loads(path.read_text())
-    answer = make()
+    found = look_up(kind, inputs)
+    return found if found is not None else store(kind, inputs, make())
+
+
+def look_up(kind: str, inputs: list[str | bytes]) -> dict | None:
+    """The stored answer for these inputs, or None: for a caller that computes the missing ones
+    together (in parallel) and stores each with `store`."""
+    path = _path(kind, inputs)
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def store(kind: str, inputs: list[str | bytes], answer: dict) -> dict:
+    path = _path(kind, inputs)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
     temporary.write_text(json.dumps(answer))
     temporary.replace(path)  # two builds at once never read half a file
     return answer
+
+
+def _path(kind: str, inputs: list[str | bytes]) -> Path:
+    digest = hashlib.sha256(bs4.__version__.encode())
+    for part in inputs:
+        digest.update(b"\0" + (part.encode() if isinstance(part, str) else part))
+    return CACHE_DIR / kind / f"{digest.hexdigest()[:32]}.json"
