@@ -69,15 +69,17 @@ def on_files(files, config):
         add(src_uri, abs_src_path=str(path))
     index_uri = f"{slides.DECKS_DIR}/index.html"
     listed = []
+    requests = []
     for lesson, lesson_info in zip(executed, facts):
         deck_uri = slides.deck_path(lesson_info.slug)
         lesson_url = get_relative_url(_lesson_dest(lesson.path, config), deck_uri)
-        try:
-            deck = slides.cached_deck(
-                lesson.path, lesson.notebook, lesson_info, lesson_url, get_relative_url(index_uri, deck_uri)
-            )
-        except slides.SlidesError as error:
-            raise PluginError(f"The slides cannot be made: {error}") from None
+        requests.append((lesson.path, lesson.notebook, lesson_info, lesson_url, get_relative_url(index_uri, deck_uri)))
+    try:
+        decks = slides.cached_decks(requests)
+    except slides.SlidesError as error:
+        raise PluginError(f"The slides cannot be made: {error}") from None
+    for lesson, lesson_info, deck in zip(executed, facts, decks):
+        deck_uri = slides.deck_path(lesson_info.slug)
         add(deck_uri, content=deck)
         add(
             guide.guide_path(lesson_info.slug),
