@@ -31,6 +31,9 @@ from lesson_runner.search_index import keep_out_of_search  # noqa: E402
 LESSON_PREFIX = "lessons/"
 KIT = Path(__file__).resolve().parent
 LESSON_RUNNER = KIT.parent / "lesson_runner"
+# The code whose answers the page cache keeps, read once per build (MkDocs loads a hook afresh
+# for each build).
+_CODE = [path.read_bytes() for path in [Path(__file__), KIT / "lesson_facts.py", LESSON_RUNNER / "search_index.py"]]
 # What this build read from the lessons, for the page events.
 _BUILD = {"lessons": []}
 
@@ -109,11 +112,7 @@ def on_page_markdown(markdown, page, config, files):
 @event_priority(-50)  # after lesson_runner's hook has put the download button on the page
 def on_page_content(html, page, config, files):
     src_uri = page.file.src_uri
-    code = [
-        Path(__file__).read_bytes(),
-        (KIT / "lesson_facts.py").read_bytes(),
-        (LESSON_RUNNER / "search_index.py").read_bytes(),
-    ]
+    code = _CODE
     if src_uri.startswith(f"{guide.GUIDE_DIR}/") and src_uri != f"{guide.GUIDE_DIR}/index.md":
         return page_cache.cached("guide", [html, *code], lambda: {"html": _guide_page(html)})["html"]
     if not (src_uri.startswith(LESSON_PREFIX) and src_uri.endswith(".ipynb")):

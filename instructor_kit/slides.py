@@ -21,12 +21,10 @@ cell starts a slide and every other cell a subslide of its own.
 
 from __future__ import annotations
 
-import concurrent.futures
 import copy
 import hashlib
 import html
 import json
-import os
 import posixpath
 import re
 from pathlib import Path
@@ -40,6 +38,7 @@ from nbconvert import SlidesExporter
 import lesson_runner
 from instructor_kit import lesson_facts
 from instructor_kit.lesson_facts import LessonFacts
+from lesson_runner import page_cache
 
 KIT = Path(__file__).resolve().parent
 REPO = KIT.parent
@@ -364,14 +363,18 @@ def deck_notebook(notebook, facts: LessonFacts, lesson_url: str = "", index_url:
 CACHE_DIR = REPO / ".cache" / "slides"
 
 
-def _deck_key(path: Path, lesson_url: str, index_url: str) -> str:
+def _kit_code() -> bytes:
+    """This kit's code and template, which every deck depends on."""
+    return b"".join(source.read_bytes() for source in sorted([*KIT.glob("*.py"), *(KIT / "reveal_deck").iterdir()]))
+
+
+def _deck_key(path: Path, lesson_url: str, index_url: str, kit_code: bytes) -> str:
     """Everything a deck depends on: the executed lesson (its runner cache key), the links, this
     kit's code and template, and nbconvert."""
     digest = hashlib.sha256(
         "\0".join([lesson_runner.cache_key(path), lesson_url, index_url, nbconvert.__version__]).encode()
     )
-    for source in sorted([*KIT.glob("*.py"), *(KIT / "reveal_deck").iterdir()]):
-        digest.update(source.read_bytes())
+    digest.update(kit_code)
     return digest.hexdigest()[:32]
 
 
@@ -384,14 +387,13 @@ def cached_decks(requests: list[tuple]) -> list[str]:
     """cached_deck for several lessons, (path, notebook, facts, lesson_url, index_url) each: the
     decks not in the cache are rendered side by side, one process per core (nbconvert and
     BeautifulSoup are pure Python; nine decks one after another took 4 s of a cold build)."""
-    files = [CACHE_DIR / f"{path.stem}-{_deck_key(path, lesson, index)}.html" for path, _, _, lesson, index in requests]
+    kit_code = _kit_code()
+    files = [
+        CACHE_DIR / f"{path.stem}-{_deck_key(path, lesson, index, kit_code)}.html"
+        for path, _, _, lesson, index in requests
+    ]
     missing = [number for number, file in enumerate(files) if not file.exists()]
-    arguments = [requests[number][1:] for number in missing]
-    if len(missing) > 1:
-        with concurrent.futures.ProcessPoolExecutor(min(len(missing), os.cpu_count() or 1)) as pool:
-            rendered = list(pool.map(render_deck, *zip(*arguments)))
-    else:
-        rendered = [render_deck(*argument) for argument in arguments]
+    rendered = page_cache.make_side_by_side(render_deck, [requests[number][1:] for number in missing])
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     for number, deck in zip(missing, rendered):
         for stale in CACHE_DIR.glob(f"{requests[number][0].stem}-*.html"):

@@ -26,14 +26,12 @@
 from __future__ import annotations
 
 import base64
-import concurrent.futures
 import hashlib
 import os
 import re
 import shutil
 import struct
 import sys
-from itertools import repeat
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -90,10 +88,9 @@ def on_page_content(html, page, config, files):
     if not _is_lesson(page):
         return html
     lessons = sorted(path.stem for path in lesson_runner.lesson_paths())
-    inputs = [html, page.file.src_uri, *lessons, *(Path(__file__).parent / name for name in _CODE)]
     made = page_cache.cached(
         "lessons",
-        [part if isinstance(part, str) else part.read_bytes() for part in inputs],
+        [html, page.file.src_uri, *lessons, *_CODE],
         lambda: _lesson_page(html, page.file.src_uri, set(lessons)),
     )
     for css in made["stylesheets"]:
@@ -115,8 +112,12 @@ FOLDED_CELLS = [
     ("drawing-code", "abstract drawing-code", "The code that draws the picture below"),
 ]
 
-# The code whose answer the cache keeps, besides the page: a change to it makes every page anew.
-_CODE = ["mkdocs_hook.py", "search_index.py"]
+# The code whose answers the page cache keeps, besides the page: a change to it makes every page
+# anew. Read once per build (MkDocs loads a hook afresh for each build, `mkdocs serve` too).
+_HERE = Path(__file__).parent
+_CODE = [(_HERE / name).read_bytes() for name in ["mkdocs_hook.py", "search_index.py"]]
+_SEARCH_CODE = (_HERE / "search_index.py").read_bytes()
+_CSS_CODE = (_HERE / "notebook_css.py").read_bytes()
 
 
 def _lesson_page(html, src_uri, lessons) -> dict:
@@ -263,10 +264,9 @@ def _hand_search_what_it_indexes(context, page, config, nav):
     if "data-search-exclude" not in page.content or os.environ.get(WHOLE_PAGES_VARIABLE) == "1":
         return context
     whole = page.content
-    code = (Path(__file__).parent / "search_index.py").read_bytes()
     made = page_cache.cached(
         "search",
-        [whole, code],
+        [whole, _SEARCH_CODE],
         lambda: {"html": search_index.what_search_reads(whole), "marked": search_index.has_marks(whole)},
     )
     _whole_pages[page.file.src_uri] = (whole, made["marked"])
@@ -318,21 +318,15 @@ def _used_css_cached(stylesheets, pages_html):
     if not cached.exists():
         rules = notebook_css.parse(stylesheets)
         selectors = notebook_css.selectors_of(rules)
-        inputs = ["\0".join(selectors), (Path(__file__).parent / "notebook_css.py").read_text()]
-        answers = {}
-        missing = []
-        for number, html in enumerate(pages_html):
-            found = page_cache.look_up("notebook-css", [*inputs, html])
-            if found is None:
-                missing.append(number)
-            else:
-                answers[number] = found
-        if missing:
-            with concurrent.futures.ProcessPoolExecutor(min(len(missing), os.cpu_count() or 1)) as pool:
-                computed = pool.map(notebook_css.what_a_page_uses, [pages_html[n] for n in missing], repeat(selectors))
-                for number, answer in zip(missing, computed):
-                    answers[number] = page_cache.store("notebook-css", [*inputs, pages_html[number]], answer)
-        css = notebook_css.combine(rules, [answers[number] for number in range(len(pages_html))])
+        inputs = ["\0".join(selectors), _CSS_CODE]
+        answers = [page_cache.look_up("notebook-css", [*inputs, html]) for html in pages_html]
+        missing = [number for number, answer in enumerate(answers) if answer is None]
+        computed = page_cache.make_side_by_side(
+            notebook_css.what_a_page_uses, [(pages_html[number], selectors) for number in missing]
+        )
+        for number, answer in zip(missing, computed):
+            answers[number] = page_cache.store("notebook-css", [*inputs, pages_html[number]], answer)
+        css = notebook_css.combine(rules, answers)
         cached.parent.mkdir(parents=True, exist_ok=True)
         cached.write_text(css)
     return cached.read_text()

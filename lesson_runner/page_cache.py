@@ -3,10 +3,11 @@ and the hook's code are unchanged parses no HTML (BeautifulSoup took most of a w
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import bs4
@@ -43,3 +44,13 @@ def _path(kind: str, inputs: list[str | bytes]) -> Path:
     for part in inputs:
         digest.update(b"\0" + (part.encode() if isinstance(part, str) else part))
     return CACHE_DIR / kind / f"{digest.hexdigest()[:32]}.json"
+
+
+def make_side_by_side(make: Callable, arguments: Sequence[tuple]) -> list:
+    """[make(*each) for each in arguments], in one process per core when there are several (the
+    answers the cache misses, computed together: BeautifulSoup and nbconvert are pure Python).
+    `make` must be a module-level function, as a process pool needs."""
+    if len(arguments) < 2:
+        return [make(*each) for each in arguments]
+    with concurrent.futures.ProcessPoolExecutor(min(len(arguments), os.cpu_count() or 1)) as pool:
+        return list(pool.map(make, *zip(*arguments)))
