@@ -413,23 +413,44 @@ def page_weights(copy: Path) -> dict:
 
 
 def where_the_time_goes(copy: Path, runs: int) -> dict:
-    """Kernel start-up and torch import in a kernel, measured with the runner's own client; the
-    notebook-to-HTML conversion of each executed lesson, as mkdocs-jupyter does it."""
+    """Kernel start-up and torch import in a kernel, spawned and forked from the kernel template
+    (measured with the runner's own client), the template's own start; the notebook-to-HTML
+    conversion of each executed lesson, as mkdocs-jupyter does it."""
     from mkdocs_jupyter import convert
     from nbclient import NotebookClient
 
-    def kernel_seconds(source: str) -> float:
+    sys.path.insert(0, str(REPO))  # the runner's own kernel template, as the builds use it
+    from lesson_runner import forked_kernels
+
+    def kernel_seconds(source: str, template=None) -> float:
         notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
         notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         started = time.perf_counter()
         with tempfile.TemporaryDirectory() as workdir, open(os.devnull, "wb") as quiet:
-            NotebookClient(notebook, kernel_name="python3", resources={"metadata": {"path": workdir}}).execute(
-                stderr=quiet
-            )
+            NotebookClient(
+                notebook,
+                kernel_name="python3",
+                kernel_manager_class=forked_kernels.manager_class(template),
+                shutdown_kernel="immediate",  # as the runner does
+                resources={"metadata": {"path": workdir}},
+            ).execute(stderr=quiet)
         return time.perf_counter() - started
 
     start_up = median([kernel_seconds("pass") for _ in range(runs)])
     with_torch = median([kernel_seconds("import torch") for _ in range(runs)])
+    template_starts = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        template = forked_kernels.KernelTemplate()
+        template.wait_until_ready()
+        template_starts.append(time.perf_counter() - started)
+        template.close()
+    template = forked_kernels.KernelTemplate()
+    try:
+        forked_start_up = median([kernel_seconds("pass", template) for _ in range(runs)])
+        forked_with_torch = median([kernel_seconds("import torch", template) for _ in range(runs)])
+    finally:
+        template.close()
     conversion = {}
     for executed in sorted((copy / ".cache" / "lessons").glob("*/lessons/*.ipynb")):
         started = time.perf_counter()
@@ -438,6 +459,9 @@ def where_the_time_goes(copy: Path, runs: int) -> dict:
     return {
         "kernel_start_up": start_up,
         "torch_import_in_a_kernel": with_torch - start_up,
+        "kernel_template_start_up": median(template_starts),
+        "forked_kernel_start_up": forked_start_up,
+        "torch_import_in_a_forked_kernel": forked_with_torch - forked_start_up,
         "conversion_per_lesson": conversion,
         "conversion_total": sum(conversion.values()),
     }
@@ -518,10 +542,12 @@ def report(results: dict) -> str:
         )
     lines += [
         "",
-        f"Where the time goes: a kernel starts in {profile['kernel_start_up']:.2f} s; importing torch in it takes "
-        f"{profile['torch_import_in_a_kernel']:.2f} s more (every lesson pays both, once per lesson); converting the "
-        f"executed lessons to HTML takes {profile['conversion_total']:.2f} s in all (cached by mkdocs-jupyter on a warm "
-        f"build).",
+        f"Where the time goes: a spawned kernel starts in {profile['kernel_start_up']:.2f} s, and importing torch "
+        f"in it takes {profile['torch_import_in_a_kernel']:.2f} s more. The runner forks its kernels from a kernel "
+        f"template instead, which starts once per run in {profile['kernel_template_start_up']:.2f} s (torch and the "
+        f"kernel's own modules imported); a forked kernel starts in {profile['forked_kernel_start_up']:.2f} s and its "
+        f"`import torch` takes {profile['torch_import_in_a_forked_kernel']:.2f} s. Converting the executed lessons "
+        f"to HTML takes {profile['conversion_total']:.2f} s in all (cached by mkdocs-jupyter on a warm build).",
         "",
         "A warm build, profiled (the share of the build each event handler takes, and that share of the warm median):",
         "",

@@ -48,7 +48,8 @@ CELL_TIMEOUT_SECONDS = 120
 RAISES_TAG = "raises-exception"
 DOCS_DIR = REPO / "docs"
 DOCS_CACHE_DIR = REPO / ".cache" / "docs-blocks"
-AUDIT_HOOK = Path(__file__).resolve().parent / "audit_hook.py"
+HERE = Path(__file__).resolve().parent
+AUDIT_HOOK = HERE / "audit_hook.py"
 # Run every lesson twice and compare the outputs (CI sets it; `pytest --determinism` too).
 DETERMINISM_VARIABLE = "SHAPE_MATTERS_DETERMINISM"
 
@@ -105,13 +106,16 @@ def first_line(cell) -> str:
 
 def environment_fingerprint() -> bytes:
     """A digest of everything besides the notebook that its outputs depend on: the Python and torch
-    versions, the pinned requirements, and this runner (with the watcher it puts in the kernel)."""
+    versions, the pinned requirements, and this runner (with the watcher it puts in the kernel and the
+    template its kernels are forked from)."""
     parts = [
         sys.version,
         metadata.version("torch"),
         (REPO / "requirements.txt").read_text(),
         Path(__file__).read_text(),
         AUDIT_HOOK.read_text(),
+        (HERE / "kernel_template.py").read_text(),
+        (HERE / "forked_kernels.py").read_text(),
     ]
     return hashlib.sha256("\0".join(parts).encode()).digest()
 
@@ -418,10 +422,12 @@ def _read_findings(audit_log: Path, order: list[int]) -> list[tuple[int, str]]:
     return findings
 
 
-async def _execute(source: Source, timeout: int) -> ExecutedLesson:
+async def _execute(source: Source, timeout: int, template=None) -> ExecutedLesson:
     # Imported here: a warm site build, which executes nothing, does not pay for the kernel machinery.
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    from lesson_runner import forked_kernels
 
     notebook = source.notebook()
     order: list[int] = []  # the index of each cell in the order the kernel received them
@@ -451,6 +457,10 @@ async def _execute(source: Source, timeout: int) -> ExecutedLesson:
             notebook,
             timeout=timeout,
             kernel_name="python3",
+            kernel_manager_class=forked_kernels.manager_class(template),
+            # Once the last cell answered, the kernel holds nothing the harness still needs (the audit
+            # hook writes each finding as it happens): killing it spares a second of torch tearing down.
+            shutdown_kernel="immediate",
             allow_errors=True,  # every error is judged by `check`, cell by cell
             record_timing=False,  # timestamps would make outputs differ between runs
             on_cell_execute=on_cell_execute,
@@ -571,22 +581,32 @@ def _execute_all(
     # With the determinism check, each lesson is executed (once more): its second run.
     again = sources if determinism else []
 
-    async def run_all():
+    async def run_all(template):
         limit = asyncio.Semaphore(jobs)
 
-        async def run_one(source):
+        async def run_one(source, template):
             async with limit:
-                return await _execute(source, timeout)
+                return await _execute(source, timeout, template)
 
-        return await asyncio.gather(*(run_one(source) for source in to_run + again))
+        # The first run forks its kernels from the template; the determinism check's second run
+        # spawns them from nothing, so it also proves that a forked kernel prints what a fresh one does.
+        runs = [run_one(source, template) for source in to_run] + [run_one(source, None) for source in again]
+        return await asyncio.gather(*runs)
 
     RUN_LOG["cached"] += sum(source.is_lesson for source in sources if source.path in results)
     RUN_LOG["executed"] += sum(source.is_lesson for source in to_run)
     RUN_LOG["executed_again"] += sum(source.is_lesson for source in again)
     if to_run or again:
         # A thread of its own: the caller may already run an event loop (Playwright's sync API does).
-        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
-            executed = thread.submit(asyncio.run, run_all()).result()
+        from lesson_runner import forked_kernels
+
+        template = forked_kernels.KernelTemplate() if to_run and forked_kernels.forking_wanted() else None
+        try:
+            with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
+                executed = thread.submit(asyncio.run, run_all(template)).result()
+        finally:
+            if template:
+                template.close()
         for lesson in executed[: len(to_run)]:
             results[lesson.path] = lesson
         for source, second in zip(again, executed[len(to_run) :]):
