@@ -4,7 +4,7 @@ The browser tests and the Lighthouse measurement both use this server, so the pa
 report are the bytes a reader's browser receives from the published site, not the bigger
 uncompressed files on disk (those are reported too).
 
-    python -m measure.pages_server site/ 8001    # serve site/ on http://127.0.0.1:8001/
+    python -m measure.pages_server site/ 8001    # serve site/ on http://127.0.0.1:8001/ (0: a free port)
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import functools
 import gzip
 import http.server
 import io
+import re
+import subprocess
 import sys
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -52,20 +53,41 @@ def make_server(site_dir: Path, port: int = 0) -> http.server.ThreadingHTTPServe
 
 @contextmanager
 def serving(site_dir: Path, port: int = 0):
-    """The site served in a background thread while the block runs; yields its base URL."""
-    server = make_server(site_dir, port)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    """The site served by a process of its own while the block runs; yields its base URL.
+
+    Not a thread of the caller: a server sharing the interpreter with Playwright's clients waited
+    on them for the GIL, and every request of every page waited with it (the browser tests' visits
+    took half as long again, and more browsers side by side made them slower, not faster)."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "measure.pages_server", str(site_dir), str(port)],
+        cwd=Path(__file__).resolve().parent.parent,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        line = server.stdout.readline()
+        found = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        if found is None:
+            raise RuntimeError(f"the site server did not start: {line.strip() or 'it said nothing'}")
+        yield found.group(0)
     finally:
-        server.shutdown()
-        server.server_close()
+        server.terminate()
+        server.wait()
+
+
+def main(site: Path, port: int) -> None:
+    if not (site / "index.html").is_file():
+        sys.exit(f"{site} holds no built site (no index.html): run `make build` first")
+    server = make_server(site, port)
+    print(
+        f"Serving {site} on http://127.0.0.1:{server.server_address[1]}/ (gzip, as GitHub Pages does); Ctrl-C stops.",
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
 
 
 if __name__ == "__main__":
-    site, port = Path(sys.argv[1]), int(sys.argv[2])
-    if not (site / "index.html").is_file():
-        sys.exit(f"{site} holds no built site (no index.html): run `make build` first")
-    print(f"Serving {site} on http://127.0.0.1:{port}/ (gzip, as GitHub Pages does); Ctrl-C stops.")
-    make_server(site, port).serve_forever()
+    main(Path(sys.argv[1]), int(sys.argv[2]))

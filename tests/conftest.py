@@ -1,3 +1,4 @@
+import concurrent.futures
 import os
 import subprocess
 import sys
@@ -42,6 +43,35 @@ def site_url(built_site):
     text with gzip as GitHub Pages does (measure/pages_server.py)."""
     with serving(built_site) as url:
         yield url
+
+
+def _needs_the_browsers(item) -> bool:
+    from test_browser import BACKGROUND_FIXTURES
+
+    return any(name in getattr(item, "fixturenames", ()) for name in BACKGROUND_FIXTURES)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def browsed_in_the_background(request):
+    """What the browser tests read (test_browser.browse_everything: every page visited in both
+    schemes and at phone width, the lesson pages weighed), made on threads of their own while the
+    rest of the suite runs; the tests that read it run last. A visit mostly waits on the browser,
+    and the suite mostly waits on kernels and subprocesses: side by side, each fills the other's
+    gaps. Nothing is started for a run without those tests."""
+    if not any(_needs_the_browsers(item) for item in request.session.items):
+        yield None
+        return
+    from test_browser import browse_everything
+
+    site_url, built_site = request.getfixturevalue("site_url"), request.getfixturevalue("built_site")
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
+        browsed = thread.submit(browse_everything, site_url, built_site)
+        yield browsed
+        browsed.cancel()  # a run stopped early (-x) does not wait for results nobody reads
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=_needs_the_browsers)  # stable: each group keeps its order
 
 
 @pytest.fixture(scope="session")
