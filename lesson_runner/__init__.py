@@ -600,7 +600,9 @@ def _execute_all(
         # A thread of its own: the caller may already run an event loop (Playwright's sync API does).
         from lesson_runner import forked_kernels
 
-        template = forked_kernels.KernelTemplate() if to_run and forked_kernels.forking_wanted() else None
+        # The template pays torch's import once for every kernel; for a single lesson (one edited,
+        # `make serve`) spawning its kernel costs no more, and skips importing what it never uses.
+        template = forked_kernels.KernelTemplate() if len(to_run) > 1 and forked_kernels.forking_wanted() else None
         try:
             with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
                 executed = thread.submit(asyncio.run, run_all(template)).result()

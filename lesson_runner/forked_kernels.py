@@ -90,6 +90,8 @@ class KernelTemplate:
 
     def close(self) -> None:
         self._channel.close()  # the template reads the end of its requests and leaves
+        if not self._ready:
+            self.process.terminate()  # still importing, so it cannot read the end yet: stopped
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:

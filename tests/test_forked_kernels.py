@@ -6,6 +6,7 @@ determinism pass (`pytest -m lessons --determinism`, run by .ci/run): its second
 import asyncio
 import concurrent.futures
 import json
+import signal
 
 import nbformat
 import pytest
@@ -94,9 +95,15 @@ def test_a_kernel_is_spawned_when_the_template_is_gone(tmp_path):
 
 def test_the_kernel_template_ends_when_the_harness_hangs_up():
     template = forked_kernels.KernelTemplate()
-    # Closed while it is still importing (it is started at once; only the first fork waits for it).
+    template.wait_until_ready()
     template.close()
     assert template.process.returncode == 0
+
+
+def test_a_template_closed_while_it_imports_is_stopped_not_waited_for():
+    template = forked_kernels.KernelTemplate()  # started at once; only the first fork waits for it
+    template.close()
+    assert template.process.returncode == -signal.SIGTERM
 
 
 def test_the_template_reports_how_each_kernel_ended(template, tmp_path):
