@@ -42,6 +42,7 @@ class KernelTemplate:
         self._channel, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._lock = threading.Lock()
         self._ready = False
+        self.failed = False  # once a fork failed, every kernel is spawned instead
         try:
             self.process = subprocess.Popen(
                 [sys.executable, str(TEMPLATE), str(theirs.fileno())],
@@ -67,9 +68,15 @@ class KernelTemplate:
 
     def _ask(self, request: dict, fds: list[int] = ()) -> tuple[dict, list[int]]:
         with self._lock:
-            self._wait_until_ready()
-            socket.send_fds(self._channel, [json.dumps(request).encode()], list(fds))
-            return self._receive()
+            if self.failed:
+                raise TemplateFailed("the kernel template failed before")
+            try:
+                self._wait_until_ready()
+                socket.send_fds(self._channel, [json.dumps(request).encode()], list(fds))
+                return self._receive()
+            except (TemplateFailed, OSError):
+                self.failed = True
+                raise
 
     def _receive(self) -> tuple[dict, list[int]]:
         message, fds, _, _ = socket.recv_fds(self._channel, 1 << 16, 1)
@@ -139,12 +146,12 @@ def _fd(stream, default: int) -> int | None:
 
 
 class ForkedProvisioner(LocalProvisioner):
-    template: KernelTemplate | None = None
+    template: KernelTemplate  # set by manager_class
 
     async def launch_kernel(self, cmd: list[str], **kwargs):
         stdout, stderr = _fd(kwargs.get("stdout"), 1), _fd(kwargs.get("stderr"), 2)
         ours = cmd[1:3] == ["-m", "ipykernel_launcher"] and os.path.realpath(cmd[0]) == os.path.realpath(sys.executable)
-        if self.template is None or not ours or stdout is None or stderr is None:
+        if self.template.failed or not ours or stdout is None or stderr is None:
             return await super().launch_kernel(cmd, **kwargs)
         cwd = str(kwargs.get("cwd") or os.getcwd())
         env = dict(kwargs.get("env") or os.environ)
@@ -152,9 +159,8 @@ class ForkedProvisioner(LocalProvisioner):
         try:
             self.process = self.template.fork(cmd, cwd, env, stdout, stderr)
         except (TemplateFailed, OSError) as failure:
-            # The lesson still runs, in a spawned kernel; the template is not asked again.
+            # The lesson still runs, in a spawned kernel; the template is not asked again (`failed`).
             self.log.warning("kernel template unusable (%s): spawning the kernel instead", failure)
-            type(self).template = None
             return await super().launch_kernel(cmd, **kwargs)
         self.pid = self.pgid = self.process.pid  # the kernel leads a session of its own
         self.cwd = cwd
@@ -162,12 +168,14 @@ class ForkedProvisioner(LocalProvisioner):
 
 
 def manager_class(template: KernelTemplate | None) -> type[AsyncKernelManager]:
-    """A kernel manager whose kernels the template forks (spawned ones, with no template)."""
+    """A kernel manager whose kernels the template forks (jupyter_client's own, with no template)."""
+    if template is None:
+        return AsyncKernelManager
     provisioner = type("TemplateProvisioner", (ForkedProvisioner,), {"template": template})
 
     class TemplateKernelManager(AsyncKernelManager):
         async def _async_pre_start_kernel(self, **kw):
-            if self.provisioner is None and template is not None:
+            if self.provisioner is None:
                 self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or os.urandom(16).hex()
                 self.provisioner = provisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
             return await super()._async_pre_start_kernel(**kw)
