@@ -38,8 +38,10 @@ $(NODE_DEV_INSTALLED): package.json package-lock.json
 serve: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
+# `mkdocs build --strict`, unless site/ is already the build of exactly these sources (checked:
+# lesson_runner/site_stamp.py). FORCE=1 builds anyway.
 build: $(INSTALLED) $(NODE_INSTALLED)
-	$(BIN)/mkdocs build --strict
+	$(BIN)/python lesson_runner/site_stamp.py $(if $(FORCE),--force) --strict
 
 test: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python -m pytest
