@@ -15,7 +15,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import nbformat
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -24,7 +23,7 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import lesson_runner  # noqa: E402
-from instructor_kit import guide, lesson_facts, slides  # noqa: E402
+from instructor_kit import guide, lesson_facts, lesson_pages, slides  # noqa: E402
 from lesson_runner import page_cache  # noqa: E402
 from lesson_runner.search_index import keep_out_of_search  # noqa: E402
 
@@ -78,6 +77,9 @@ def on_files(files, config):
         lesson_url = get_relative_url(_lesson_dest(lesson.path, config), deck_uri)
         requests.append((lesson.path, lesson.notebook, lesson_info, lesson_url, get_relative_url(index_uri, deck_uri)))
     try:
+        # The decks the cache lacks and the lesson pages MkDocs will render, side by side (one
+        # process per core): each job fills a cache that the build then reads.
+        page_cache.run_side_by_side(slides.deck_jobs(requests) + lesson_pages.jobs_ahead(files, config))
         decks = slides.cached_decks(requests)
     except slides.SlidesError as error:
         raise PluginError(f"The slides cannot be made: {error}") from None
@@ -117,14 +119,8 @@ def on_page_content(html, page, config, files):
         return page_cache.cached("guide", [html, *code], lambda: {"html": _guide_page(html)})["html"]
     if not (src_uri.startswith(LESSON_PREFIX) and src_uri.endswith(".ipynb")):
         return html
-    notebook_bytes = Path(page.file.abs_src_path).read_bytes()
-    deck_url = get_relative_url(slides.deck_path(Path(src_uri).stem), page.file.url)
-    made = page_cache.cached(
-        "lesson-slides",
-        [html, src_uri, notebook_bytes, deck_url, *code],
-        lambda: {"html": _lesson_page(html, src_uri, notebook_bytes, deck_url)},
-    )
-    return made["html"]
+    deck_url = lesson_pages.deck_url(src_uri, page.file.url)
+    return lesson_pages.lesson_page(html, src_uri, page.file.abs_src_path, deck_url)["html"]
 
 
 def _guide_page(html: str) -> str:
@@ -133,33 +129,4 @@ def _guide_page(html: str) -> str:
     away from the lesson."""
     soup = BeautifulSoup(html, "html.parser")
     keep_out_of_search(soup, ".highlight")
-    return str(soup)
-
-
-def _lesson_page(html: str, src_uri: str, notebook_bytes: bytes, deck_url: str) -> str:
-    """The lesson page without its speaker notes and slide-only cells, with a link to its deck."""
-    soup = BeautifulSoup(html, "html.parser")
-    notebook = nbformat.reads(notebook_bytes.decode(), as_version=4)
-    for cell in notebook.cells:
-        if not (lesson_facts.is_notes(cell) or lesson_facts.is_slides_only(cell)):
-            continue
-        element = soup.find(id=f"cell-id={cell.get('id')}")
-        if element is None:
-            raise PluginError(
-                f"{Path(src_uri).name}: cell {cell.get('id')!r} is not on the page, so it cannot be taken off it"
-            )
-        while element.parent is not None and "jp-Cell" in (element.parent.get("class") or []):
-            element = element.parent  # nbconvert wraps code cells twice
-        element.decompose()
-    link = BeautifulSoup(
-        f'<a class="md-button lesson-slides" href="{deck_url}">Slides for this lesson</a>', "html.parser"
-    )
-    download = soup.select_one("p.lesson-download")
-    if download is not None:
-        download.append(" ")
-        download.append(link)
-    else:
-        paragraph = soup.new_tag("p", attrs={"class": "lesson-slides"})
-        paragraph.append(link)
-        soup.insert(0, paragraph)
     return str(soup)

@@ -25,6 +25,7 @@ import copy
 import hashlib
 import html
 import json
+import os
 import posixpath
 import re
 from pathlib import Path
@@ -387,19 +388,30 @@ def cached_decks(requests: list[tuple]) -> list[str]:
     """cached_deck for several lessons, (path, notebook, facts, lesson_url, index_url) each: the
     decks not in the cache are rendered side by side, one process per core (nbconvert and
     BeautifulSoup are pure Python; nine decks one after another took 4 s of a cold build)."""
+    page_cache.run_side_by_side(deck_jobs(requests))
+    return [_deck_file(*request).read_text() for request in requests]
+
+
+def deck_jobs(requests: list[tuple]) -> list[tuple]:
+    """The decks the cache lacks, as (function, arguments) jobs that each render one into the cache:
+    for a caller that runs them side by side with other work of its own."""
     kit_code = _kit_code()
-    files = [
-        CACHE_DIR / f"{path.stem}-{_deck_key(path, lesson, index, kit_code)}.html"
-        for path, _, _, lesson, index in requests
-    ]
-    missing = [number for number, file in enumerate(files) if not file.exists()]
-    rendered = page_cache.make_side_by_side(render_deck, [requests[number][1:] for number in missing])
+    return [(render_into_cache, request) for request in requests if not _deck_file(*request, kit_code).exists()]
+
+
+def _deck_file(path: Path, notebook, facts, lesson_url: str, index_url: str, kit_code: bytes | None = None) -> Path:
+    return CACHE_DIR / f"{path.stem}-{_deck_key(path, lesson_url, index_url, kit_code or _kit_code())}.html"
+
+
+def render_into_cache(path: Path, notebook, facts: LessonFacts, lesson_url: str, index_url: str) -> None:
+    deck = render_deck(notebook, facts, lesson_url, index_url)
+    file = _deck_file(path, notebook, facts, lesson_url, index_url)
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    for number, deck in zip(missing, rendered):
-        for stale in CACHE_DIR.glob(f"{requests[number][0].stem}-*.html"):
-            stale.unlink(missing_ok=True)
-        files[number].write_text(deck)
-    return [file.read_text() for file in files]
+    for stale in CACHE_DIR.glob(f"{path.stem}-*.html"):
+        stale.unlink(missing_ok=True)
+    temporary = file.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(deck)
+    temporary.replace(file)  # a reader never sees half a deck
 
 
 def render_deck(notebook, facts: LessonFacts, lesson_url: str, index_url: str) -> str:

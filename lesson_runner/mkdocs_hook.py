@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -87,12 +88,7 @@ def on_files(files, config):
 def on_page_content(html, page, config, files):
     if not _is_lesson(page):
         return html
-    lessons = sorted(path.stem for path in lesson_runner.lesson_paths())
-    made = page_cache.cached(
-        "lessons",
-        [html, page.file.src_uri, *lessons, *_CODE],
-        lambda: _lesson_page(html, page.file.src_uri, set(lessons)),
-    )
+    made = lesson_page(html, page.file.src_uri)
     for css in made["stylesheets"]:
         if css not in _build["stylesheets"]:
             _build["stylesheets"].append(css)
@@ -102,6 +98,60 @@ def on_page_content(html, page, config, files):
         (folder / name).write_bytes(base64.b64decode(data))
     _toc_to_heading_ids(page, made["headings"])
     return made["html"]
+
+
+def lesson_page(html: str, src_uri: str, compute: bool = True) -> dict | None:
+    """_lesson_page, cached by the page and this code: for this hook's on_page_content, and for
+    rendering lesson pages ahead of MkDocs (instructor_kit's hook). With compute=False, only
+    what the cache holds (or None)."""
+    lessons = sorted(path.stem for path in lesson_runner.lesson_paths())
+    inputs = [html, src_uri, *lessons, *_CODE]
+    if not compute:
+        return page_cache.look_up("lessons", inputs)
+    return page_cache.cached("lessons", inputs, lambda: _lesson_page(html, src_uri, set(lessons)))
+
+
+# mkdocs-jupyter's settings under which notebook_html renders a notebook exactly as its page
+# render would: no execution, its cache on.
+def can_render_ahead(settings: dict) -> bool:
+    return not settings["execute"] and not settings["execute_ignore"] and settings["cache"]
+
+
+def notebook_html(abs_src_path: str, settings: dict, compute: bool = True) -> str | None:
+    """The executed notebook as mkdocs-jupyter renders it onto its page, put where its page render
+    looks first: its own cache entry, made by its own functions with the arguments its render
+    passes (mkdocs_jupyter/plugin.py, on_pre_page's new_render, 0.26.3). A worker process can
+    then convert a lesson while MkDocs is busy elsewhere. With compute=False, only what the cache
+    holds (or None). `settings`: the plugin's config, as a dict; see can_render_ahead."""
+    from mkdocs_jupyter import convert
+    from mkdocs_jupyter import plugin as jupyter
+
+    key = jupyter._compute_cache_key(abs_src_path, settings, settings["execute"])
+    path = jupyter._get_cache_path(settings["cache_dir"], key)
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))["content"]
+    if not compute:
+        return None
+    body = convert.nb2html(
+        abs_src_path,
+        execute=settings["execute"],
+        kernel_name=settings["kernel_name"],
+        theme=settings["theme"],
+        allow_errors=settings["allow_errors"],
+        show_input=settings["show_input"],
+        no_input=settings["no_input"],
+        no_prompt=settings["no_prompt"],
+        remove_tag_config=settings["remove_tag_config"],
+        highlight_extra_classes=settings["highlight_extra_classes"],
+        include_requirejs=settings["include_requirejs"],
+        custom_mathjax_url=settings["custom_mathjax_url"],
+    )
+    toc_tokens, title = jupyter._get_nb_toc_tokens(abs_src_path, settings["toc_depth"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(json.dumps({"content": body, "toc_tokens": toc_tokens, "title": title}), encoding="utf-8")
+    temporary.replace(path)
+    return body
 
 
 # Cells folded away on the page, by tag: (tag, class of the <details>, its summary). A solution
@@ -261,17 +311,30 @@ _whole_pages: dict[str, tuple[str, bool]] = {}  # page: (its whole content, any 
 @event_priority(50)  # before Material's search plugin (0) indexes the page
 def _hand_search_what_it_indexes(context, page, config, nav):
     """Search gets the page without its marked-out parts: it would parse them only to skip them."""
-    if "data-search-exclude" not in page.content or os.environ.get(WHOLE_PAGES_VARIABLE) == "1":
+    if not search_shortcut_taken(page.content):
         return context
     whole = page.content
-    made = page_cache.cached(
-        "search",
-        [whole, _SEARCH_CODE],
-        lambda: {"html": search_index.what_search_reads(whole), "marked": search_index.has_marks(whole)},
-    )
+    made = what_search_reads(whole)
     _whole_pages[page.file.src_uri] = (whole, made["marked"])
     page.content = made["html"]
     return context
+
+
+def search_shortcut_taken(html: str) -> bool:
+    return "data-search-exclude" in html and os.environ.get(WHOLE_PAGES_VARIABLE) != "1"
+
+
+def what_search_reads(whole: str, compute: bool = True) -> dict | None:
+    """The page as search is handed it, and whether anything was marked out of it; cached. With
+    compute=False, only what the cache holds (or None)."""
+    inputs = [whole, _SEARCH_CODE]
+    if not compute:
+        return page_cache.look_up("search", inputs)
+    return page_cache.cached(
+        "search",
+        inputs,
+        lambda: {"html": search_index.what_search_reads(whole), "marked": search_index.has_marks(whole)},
+    )
 
 
 @event_priority(-50)  # after it: the page itself is rendered from all of its content

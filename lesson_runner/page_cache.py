@@ -50,7 +50,17 @@ def make_side_by_side(make: Callable, arguments: Sequence[tuple]) -> list:
     """[make(*each) for each in arguments], in one process per core when there are several (the
     answers the cache misses, computed together: BeautifulSoup and nbconvert are pure Python).
     `make` must be a module-level function, as a process pool needs."""
-    if len(arguments) < 2:
-        return [make(*each) for each in arguments]
-    with concurrent.futures.ProcessPoolExecutor(min(len(arguments), os.cpu_count() or 1)) as pool:
-        return list(pool.map(make, *zip(*arguments)))
+    return run_side_by_side([(make, each) for each in arguments])
+
+
+def run_side_by_side(jobs: Sequence[tuple[Callable, tuple]]) -> list:
+    """[function(*arguments) for function, arguments in jobs], in one process per core when there
+    are several: jobs of different kinds share the cores (a build's decks and its lesson pages)."""
+    if len(jobs) < 2:
+        return [function(*arguments) for function, arguments in jobs]
+    with concurrent.futures.ProcessPoolExecutor(min(len(jobs), os.cpu_count() or 1)) as pool:
+        return list(pool.map(_call, *zip(*jobs)))
+
+
+def _call(function: Callable, arguments: tuple):
+    return function(*arguments)

@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -97,25 +98,38 @@ def test_the_code_that_draws_a_picture_is_folded_above_the_picture(built_site):
     assert with_pictures >= 5, "each core lesson folds the code of its picture"
 
 
-def test_the_search_shortcut_changes_nothing_in_the_site(built_site, tmp_path):
-    """lesson_runner's hook hands Material's search plugin each page without its marked-out parts
-    (code, outputs), then gives the page back whole: the site and its search index must come out
-    byte for byte as when search reads the whole pages."""
-    from lesson_runner import mkdocs_hook, page_cache
+def test_the_build_shortcuts_change_nothing_in_the_site(built_site, tmp_path):
+    """Two shortcuts, each proved to leave the site byte for byte as it would be without it:
+    - lesson_runner's hook hands Material's search plugin each page without its marked-out parts
+      (code, outputs), then gives the page back whole;
+    - instructor_kit's on_files renders the lesson pages ahead of MkDocs, in worker processes
+      (instructor_kit/lesson_pages.py), into the caches MkDocs then reads.
+    Both builds start from empty page caches (the executed lessons stay cached): the first takes
+    both shortcuts, the second neither, so MkDocs renders every page itself."""
+    from instructor_kit import lesson_pages
+    from lesson_runner import mkdocs_hook
+
+    page_caches = [REPO / ".cache" / "mkdocs-jupyter", REPO / ".cache" / "pages"]
 
     def build(folder, **variables):
+        for cache in page_caches:
+            shutil.rmtree(cache, ignore_errors=True)
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **variables}
         command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder)]
         result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=env)
         assert result.returncode == 0, result.stderr
-        return {path.relative_to(folder): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+        site = {path.relative_to(folder): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+        return site, result.stdout + result.stderr
 
-    shortcut = build(tmp_path / "shortcut")
-    whole = build(tmp_path / "whole", **{mkdocs_hook.WHOLE_PAGES_VARIABLE: "1"})
-    assert sorted(shortcut) == sorted(whole)
-    different = [str(path) for path in shortcut if shortcut[path] != whole[path]]
-    assert different == [], f"these files differ when search reads the whole pages: {different}"
-    assert len(list((page_cache.CACHE_DIR / "search").glob("*.json"))) >= len(LESSON_SLUGS), "no shortcut taken"
+    shortcuts, log = build(tmp_path / "shortcuts")
+    # Every lesson page was rendered ahead: MkDocs found mkdocs-jupyter's cache already filled.
+    assert log.count("Cache hit:") == len(LESSON_SLUGS), log
+    assert len(list((REPO / ".cache" / "pages" / "search").glob("*.json"))) >= len(LESSON_SLUGS), "no shortcut"
+    plain, log = build(tmp_path / "plain", **{mkdocs_hook.WHOLE_PAGES_VARIABLE: "1", lesson_pages.AHEAD_VARIABLE: "0"})
+    assert log.count("Cache miss, writing:") == len(LESSON_SLUGS), log
+    assert sorted(shortcuts) == sorted(plain)
+    different = [str(path) for path in shortcuts if shortcuts[path] != plain[path]]
+    assert different == [], f"these files differ when MkDocs renders everything itself: {different}"
 
 
 def test_landing_page_leads_with_the_error_and_the_fix(built_site):
