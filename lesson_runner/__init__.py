@@ -25,6 +25,7 @@ number and the cell's first line.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import concurrent.futures
 import hashlib
 import json
@@ -54,7 +55,7 @@ AUDIT_HOOK = HERE / "audit_hook.py"
 DETERMINISM_VARIABLE = "SHAPE_MATTERS_DETERMINISM"
 
 # How many lessons this process executed, took from the cache, and executed a second time (for reports).
-RUN_LOG = {"executed": 0, "cached": 0, "executed_again": 0}
+RUN_LOG = {"executed": 0, "cached": 0, "executed_again": 0, "kernel_restarts": []}
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -422,7 +423,31 @@ def _read_findings(audit_log: Path, order: list[int]) -> list[tuple[int, str]]:
     return findings
 
 
+class _KernelDidNotStart(Exception):
+    """The kernel died or hung before the first cell, or the audit hook could not be installed."""
+
+
 async def _execute(source: Source, timeout: int, template=None) -> ExecutedLesson:
+    """Execute and check one lesson. A kernel that does not start is started once more (spawned);
+    what it said is kept in RUN_LOG["kernel_restarts"] for the report. Twice is a problem."""
+    try:
+        return await _execute_once(source, timeout, template)
+    except _KernelDidNotStart as first:
+        RUN_LOG["kernel_restarts"].append(f"{source.name}: {first}")
+        try:
+            return await _execute_once(source, timeout, None)
+        except _KernelDidNotStart as second:
+            notebook = source.notebook()
+            number, cell = next(
+                ((number, cell) for number, cell in enumerate(notebook.cells, 1) if cell.cell_type == "code"),
+                (1, nbformat.v4.new_code_cell("")),
+            )
+            what = f"never ran: the kernel did not start, twice ({second})"
+            problem = Problem(source.name, number, first_line(cell), what, unit=source.unit)
+            return ExecutedLesson(source.path, notebook, 0.0, from_cache=False, problems=[problem])
+
+
+async def _execute_once(source: Source, timeout: int, template=None) -> ExecutedLesson:
     # Imported here: a warm site build, which executes nothing, does not pay for the kernel machinery.
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -474,10 +499,16 @@ async def _execute(source: Source, timeout: int, template=None) -> ExecutedLesso
             except CellTimeoutError:
                 timed_out = order[-1] if order else None
             except DeadKernelError as error:
-                last_words = kernel_messages.read_text(errors="replace").strip().splitlines()[-3:]
                 crash = f"the kernel died while running cell {order[-1] + 1 if order else 0}: {error}"
-                if last_words:
-                    crash += " (its last words: " + " / ".join(last_words) + ")"
+                crash += _last_words(kernel_messages)
+            except Exception as error:  # noqa: BLE001 - sorted below: a lesson's fault or the kernel's start
+                if order:
+                    raise
+                # nbclient leaves a kernel that failed to start to its atexit handler, which then fails.
+                atexit.unregister(client._cleanup_kernel)
+                if client.km is not None:
+                    await client._async_cleanup_kernel()
+                raise _KernelDidNotStart(f"{type(error).__name__}: {error}{_last_words(kernel_messages)}") from error
         findings = _read_findings(audit_log, order)
     seconds = time.perf_counter() - started
     problems = check(
@@ -492,6 +523,11 @@ async def _execute(source: Source, timeout: int, template=None) -> ExecutedLesso
     )
     clean_outputs(notebook)
     return ExecutedLesson(source.path, notebook, seconds, from_cache=False, problems=problems)
+
+
+def _last_words(kernel_messages: Path) -> str:
+    last_words = kernel_messages.read_text(errors="replace").strip().splitlines()[-3:]
+    return " (its last words: " + " / ".join(last_words) + ")" if last_words else ""
 
 
 def _cached(source: Source) -> ExecutedLesson | None:

@@ -115,6 +115,8 @@ def pytest_terminal_summary(terminalreporter):
             f"(keyed by notebook, requirements, Python and torch)"
             + (f", {ran['executed_again']} executed again to compare the outputs" if ran["executed_again"] else "")
         )
+    for restart in ran["kernel_restarts"]:
+        terminalreporter.write_line(f"lessons: a kernel did not start and was started again (spawned): {restart}")
     # Tests report what they measured (page weights, ...) with record_property("measured", line).
     for report in terminalreporter.getreports("passed") + terminalreporter.getreports("failed"):
         for name, line in getattr(report, "user_properties", []):

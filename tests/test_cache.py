@@ -67,7 +67,9 @@ def test_a_second_run_executes_only_the_edited_lesson(tmp_path, monkeypatch):
     lessons_dir.mkdir()
     monkeypatch.setattr(lesson_runner, "LESSONS_DIR", lessons_dir)
     monkeypatch.setattr(lesson_runner, "CACHE_DIR", tmp_path / "cache")
-    monkeypatch.setattr(lesson_runner, "RUN_LOG", {"executed": 0, "cached": 0, "executed_again": 0})
+    monkeypatch.setattr(
+        lesson_runner, "RUN_LOG", {"executed": 0, "cached": 0, "executed_again": 0, "kernel_restarts": []}
+    )
     _tiny_lesson(lessons_dir / "01-first.ipynb", "first")
     _tiny_lesson(lessons_dir / "02-second.ipynb", "second")
 
@@ -81,7 +83,7 @@ def test_a_second_run_executes_only_the_edited_lesson(tmp_path, monkeypatch):
     edited = lesson_runner.execute_lessons(determinism=False)
     assert [lesson.from_cache for lesson in edited] == [True, False]
     assert edited[1].notebook.cells[1].outputs[0].text == "second, edited\n"
-    assert lesson_runner.RUN_LOG == {"executed": 3, "cached": 3, "executed_again": 0}
+    assert lesson_runner.RUN_LOG == {"executed": 3, "cached": 3, "executed_again": 0, "kernel_restarts": []}
 
 
 def test_nothing_changed_means_nothing_executed(executed_lessons):

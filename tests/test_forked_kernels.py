@@ -12,6 +12,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+import lesson_runner
 from lesson_runner import forked_kernels
 
 pytestmark = pytest.mark.skipif(not forked_kernels.forking_wanted(), reason="kernels are spawned here")
@@ -118,3 +119,48 @@ def test_the_template_reports_how_each_kernel_ended(template, tmp_path):
 
     process = run_async(start_and_kill())
     assert process.wait(timeout=10) == -9  # killed: the template reaped it and said so
+
+
+class TemplateOfKernelsThatDie(forked_kernels.KernelTemplate):
+    """A real template whose kernels die at once: each is given an option ipykernel does not know."""
+
+    def fork(self, argv, cwd, env, stdout, stderr):
+        return super().fork([*argv, "--no-such-option"], cwd, env, stdout, stderr)
+
+
+def test_a_kernel_that_does_not_start_is_started_again_spawned(tmp_path, monkeypatch):
+    lesson = tmp_path / "lesson.ipynb"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('ran')")])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, lesson)
+    monkeypatch.setitem(lesson_runner.RUN_LOG, "kernel_restarts", [])
+    source = lesson_runner._lesson_source(lesson, lesson_runner.environment_fingerprint())
+    template = TemplateOfKernelsThatDie()
+    try:
+        executed = run_async(lesson_runner._execute(source, 20, template))
+    finally:
+        template.close()
+    assert executed.problems == [] and executed.notebook.cells[0].outputs[0].text == "ran\n"
+    [restart] = lesson_runner.RUN_LOG["kernel_restarts"]
+    assert restart.startswith("lesson.ipynb: RuntimeError: Kernel died before replying to kernel_info"), restart
+    assert "unrecognized arguments: --no-such-option" in restart, f"the kernel's last words are kept: {restart}"
+
+
+def test_a_kernel_that_does_not_start_twice_is_a_sentence(tmp_path, monkeypatch):
+    lesson = tmp_path / "lesson.ipynb"
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# A"), nbformat.v4.new_code_cell("x = 1")]
+    )
+    nbformat.write(notebook, lesson)
+
+    async def never_starts(source, timeout, template=None):
+        raise lesson_runner._KernelDidNotStart("RuntimeError: Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(lesson_runner, "_execute_once", never_starts)
+    monkeypatch.setitem(lesson_runner.RUN_LOG, "kernel_restarts", [])
+    source = lesson_runner._lesson_source(lesson, lesson_runner.environment_fingerprint())
+    executed = run_async(lesson_runner._execute(source, 20, None))
+    assert [str(problem) for problem in executed.problems] == [
+        "lesson.ipynb, cell 2 ('x = 1'): never ran: the kernel did not start, twice "
+        "(RuntimeError: Kernel died before replying to kernel_info)"
+    ]
