@@ -40,6 +40,11 @@ PRELOAD = [
     "torchsummary",
     "torchinfo",
     "matplotlib",
+    # What pyplot imports besides the backend (a third of a second per lesson that draws).
+    "matplotlib.figure",
+    "matplotlib.backend_bases",
+    "matplotlib.backends.backend_agg",
+    "matplotlib.patches",
     "sklearn.datasets",
 ]
 KERNEL_MODULE = "ipykernel_launcher"
@@ -56,6 +61,38 @@ def preload() -> None:
         except ImportError:
             pass  # a lesson that needs it imports it itself, and fails as it would anywhere
     del os.environ["MPLBACKEND"]
+    warm_tracebacks()
+
+
+# The library files the lessons' errors pass through (their tracebacks show a frame of each).
+_TRACEBACK_MODULES = [
+    "torch.nn.modules.module",
+    "torch.nn.modules.container",
+    "torch.nn.modules.linear",
+    "torch.nn.modules.conv",
+    "torch.nn.modules.pooling",
+    "torch.nn.modules.flatten",
+    "torch.nn.modules.loss",
+    "torch.nn.functional",
+    "torchsummary.torchsummary",
+]
+
+
+def warm_tracebacks() -> None:
+    """IPython draws a traceback from the source of each frame, which stack_data reads and parses
+    whole the first time it meets a file: a third of a second for torch's module files, in every
+    kernel's first error. Parsed here once, each forked kernel finds them parsed; what a traceback
+    shows is unchanged (a spawned kernel parses the same files). Only parsing: no torch operation
+    may run in the template, whose forks would inherit a thread pool they cannot use."""
+    try:
+        import stack_data
+    except ImportError:
+        return
+    for name in _TRACEBACK_MODULES:
+        module = sys.modules.get(name)
+        if module is not None and getattr(module, "__file__", None):
+            source = stack_data.Source.for_filename(module.__file__)
+            source.pieces  # noqa: B018 - computed once and kept on the source, as a traceback asks
 
 
 def _from_pythonpath(env) -> list[str]:
