@@ -45,10 +45,8 @@ def lesson_page(html: str, src_uri: str, abs_src_path: str, deck_url: str, compu
     compute=False, only what the cache holds (or None)."""
     notebook_bytes = Path(abs_src_path).read_bytes()
     inputs = [html, src_uri, notebook_bytes, deck_url, *CODE]
-    if not compute:
-        return page_cache.look_up("lesson-slides", inputs)
     return page_cache.cached(
-        "lesson-slides", inputs, lambda: {"html": _lesson_page(html, src_uri, notebook_bytes, deck_url)}
+        "lesson-slides", inputs, lambda: {"html": _lesson_page(html, src_uri, notebook_bytes, deck_url)}, compute
     )
 
 

@@ -25,7 +25,6 @@ import copy
 import hashlib
 import html
 import json
-import os
 import posixpath
 import re
 from pathlib import Path
@@ -406,12 +405,9 @@ def _deck_file(path: Path, notebook, facts, lesson_url: str, index_url: str, kit
 def render_into_cache(path: Path, notebook, facts: LessonFacts, lesson_url: str, index_url: str) -> None:
     deck = render_deck(notebook, facts, lesson_url, index_url)
     file = _deck_file(path, notebook, facts, lesson_url, index_url)
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
     for stale in CACHE_DIR.glob(f"{path.stem}-*.html"):
         stale.unlink(missing_ok=True)
-    temporary = file.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_text(deck)
-    temporary.replace(file)  # a reader never sees half a deck
+    page_cache.write_whole(file, deck)
 
 
 def render_deck(notebook, facts: LessonFacts, lesson_url: str, index_url: str) -> str:

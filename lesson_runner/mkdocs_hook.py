@@ -106,9 +106,7 @@ def lesson_page(html: str, src_uri: str, compute: bool = True) -> dict | None:
     what the cache holds (or None)."""
     lessons = sorted(path.stem for path in lesson_runner.lesson_paths())
     inputs = [html, src_uri, *lessons, *_CODE]
-    if not compute:
-        return page_cache.look_up("lessons", inputs)
-    return page_cache.cached("lessons", inputs, lambda: _lesson_page(html, src_uri, set(lessons)))
+    return page_cache.cached("lessons", inputs, lambda: _lesson_page(html, src_uri, set(lessons)), compute)
 
 
 # mkdocs-jupyter's settings under which notebook_html renders a notebook exactly as its page
@@ -147,10 +145,7 @@ def notebook_html(abs_src_path: str, settings: dict, compute: bool = True) -> st
         custom_mathjax_url=settings["custom_mathjax_url"],
     )
     toc_tokens, title = jupyter._get_nb_toc_tokens(abs_src_path, settings["toc_depth"])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_text(json.dumps({"content": body, "toc_tokens": toc_tokens, "title": title}), encoding="utf-8")
-    temporary.replace(path)
+    page_cache.write_whole(path, json.dumps({"content": body, "toc_tokens": toc_tokens, "title": title}))
     return body
 
 
@@ -327,13 +322,11 @@ def search_shortcut_taken(html: str) -> bool:
 def what_search_reads(whole: str, compute: bool = True) -> dict | None:
     """The page as search is handed it, and whether anything was marked out of it; cached. With
     compute=False, only what the cache holds (or None)."""
-    inputs = [whole, _SEARCH_CODE]
-    if not compute:
-        return page_cache.look_up("search", inputs)
     return page_cache.cached(
         "search",
-        inputs,
+        [whole, _SEARCH_CODE],
         lambda: {"html": search_index.what_search_reads(whole), "marked": search_index.has_marks(whole)},
+        compute,
     )
 
 

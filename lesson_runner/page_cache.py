@@ -15,12 +15,15 @@ import bs4
 CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "pages"
 
 
-def cached(kind: str, inputs: list[str | bytes], make: Callable[[], dict]) -> dict:
+def cached(kind: str, inputs: list[str | bytes], make: Callable[[], dict], compute: bool = True) -> dict | None:
     """make()'s answer (a dict that JSON can hold) for these inputs, computed once. `inputs` holds
     everything the answer depends on, the calling hook's own source among them; BeautifulSoup's
-    version is added here. Answers for older inputs stay until `make clean`."""
+    version is added here. Answers for older inputs stay until `make clean`. With compute=False,
+    only what the cache holds (or None)."""
     found = look_up(kind, inputs)
-    return found if found is not None else store(kind, inputs, make())
+    if found is not None or not compute:
+        return found
+    return store(kind, inputs, make())
 
 
 def look_up(kind: str, inputs: list[str | bytes]) -> dict | None:
@@ -31,12 +34,16 @@ def look_up(kind: str, inputs: list[str | bytes]) -> dict | None:
 
 
 def store(kind: str, inputs: list[str | bytes], answer: dict) -> dict:
-    path = _path(kind, inputs)
+    write_whole(_path(kind, inputs), json.dumps(answer))
+    return answer
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Write the file so that no reader sees half of it (two builds at once, or a worker process)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(answer))
-    temporary.replace(path)  # two builds at once never read half a file
-    return answer
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
 
 
 def _path(kind: str, inputs: list[str | bytes]) -> Path:
