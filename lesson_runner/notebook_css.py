@@ -27,6 +27,9 @@ _SCHEME = re.compile(r"\[data-md-color-scheme[^\]]*\]")
 _VAR = re.compile(r"var\(\s*(--[\w-]+)")
 _PARENTHESES = re.compile(r"\([^()]*\)")
 _CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_NAME = re.compile(r"[a-zA-Z][\w-]*")
+_ATTRIBUTE = re.compile(r"\[[^\]]*\]")
+_COMBINATOR = re.compile(r"\s*[>+~]\s*|\s+")
 
 
 class _Page:
@@ -35,7 +38,16 @@ class _Page:
 
     def __init__(self, html: str):
         self.soup = BeautifulSoup(html, "html.parser")
-        self.classes = {name for tag in self.soup.select("[class]") for name in tag["class"]}
+        # The page's elements by class and by tag name: a selector can only match an element that
+        # has the class or tag its last compound names, so only those are tried (select_one tried
+        # every element of the page for each selector that matched nothing: most of the time).
+        self.by_class: dict[str, list] = {}
+        self.by_name: dict[str, list] = {}
+        for tag in self.soup.find_all(True):
+            self.by_name.setdefault(tag.name, []).append(tag)
+            for name in tag.get("class", []):
+                self.by_class.setdefault(name, []).append(tag)
+        self.classes = set(self.by_class)
 
     def could_match(self, selector: str) -> bool:
         for alternative in _top_level_parts(selector):
@@ -67,9 +79,43 @@ def _selector_matches(selector: str, page: _Page) -> bool:
     if static[-1] in ">+~,":
         static += "*"  # "a > ::after" left "a >"
     try:
-        return page.soup.select_one(static) is not None
+        candidates = _candidates(static, page)
+        if candidates is None:
+            return page.soup.select_one(static) is not None
+        selector = page.soup.css.compile(static)
+        return any(selector.match(tag) for tag in candidates)
     except (soupsieve.SelectorSyntaxError, NotImplementedError, ValueError):
         return True  # a selector the matcher cannot read is kept, not guessed away
+
+
+def _candidates(selector: str, page: _Page) -> list | None:
+    """The page's elements that `selector` could match, from the class or tag name that the last
+    compound of each of its alternatives requires ("pre" in ".jp-Cell > pre"), or None when some
+    alternative requires neither (then every element is a candidate). Escapes, namespaces and
+    :scope are left to select_one."""
+    if any(mark in selector for mark in ("\\", "|", ":scope")):
+        return None
+    found = []
+    for alternative in _unbracketed(selector).split(","):
+        last = _COMBINATOR.split(alternative.strip())[-1]
+        classes = _CLASS.findall(last)
+        name = _NAME.match(last)
+        if classes:
+            found += min((page.by_class.get(each, []) for each in classes), key=len)
+        elif name:
+            found += page.by_name.get(name.group(0).lower(), [])
+        else:
+            return None
+    return found
+
+
+def _unbracketed(selector: str) -> str:
+    """The selector without what its brackets and parentheses hold: "a[x~='b c'] :is(.d .e)" ->
+    "a :is" (what is inside them is never the compound's own class or tag)."""
+    without = _ATTRIBUTE.sub("", selector)
+    while _PARENTHESES.search(without):
+        without = _PARENTHESES.sub("", without)
+    return without
 
 
 def _selectors(rules) -> list[str]:

@@ -47,3 +47,34 @@ def test_a_class_inside_an_attribute_value_is_not_a_required_class():
     assert used_css([css], [page]).strip() == (
         '.jupyter-wrapper pre[data-mime-type="application/vnd.jupyter.stderr"]{background:pink}'
     )
+
+
+def test_trying_only_the_elements_a_selector_names_matches_what_trying_every_element_matches():
+    from lesson_runner import notebook_css
+
+    page = notebook_css._Page(
+        """<html><body><div class="jupyter-wrapper"><div class="jp-Cell jp-CodeCell">
+        <pre class="out" data-mime-type="a,b">x</pre><span class="jp-Prompt">In</span></div>
+        <PRE>y</PRE><p class="Upper">z</p></div></body></html>"""
+    )
+    selectors = [
+        ".jp-Cell > pre",  # last compound a tag
+        ".jupyter-wrapper .out",  # a class
+        ".jp-CodeCell .jp-Prompt, .nowhere",  # alternatives, one matching
+        ".jp-Cell .nowhere, em",  # alternatives, none matching
+        "div pre[data-mime-type='a,b']",  # a comma inside brackets
+        ".jp-Cell:not(.jp-MarkdownCell)",  # a class inside parentheses is not required
+        ":is(.out, .jp-Prompt)",  # no class of its own: every element is tried
+        "pre + span.jp-Prompt",
+        "span ~ pre",  # no such order
+        ".upper",  # classes are case-sensitive
+        "P.Upper",  # tag names are not
+        "*",
+        "body > div.jupyter-wrapper div.jp-Cell pre.out",
+        ".jp-Cell pre.nowhere",
+    ]
+    for selector in selectors:
+        expected = page.soup.select_one(selector) is not None
+        assert notebook_css._selector_matches(selector, page) is expected, selector
+    assert notebook_css._candidates(".jp-Cell > pre", page) == page.by_name["pre"]
+    assert notebook_css._candidates(":is(.out, .jp-Prompt)", page) is None
