@@ -24,7 +24,7 @@ from mkdocs.utils import get_relative_url
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import lesson_runner  # noqa: E402
 from instructor_kit import guide, lesson_facts, lesson_pages, slides  # noqa: E402
-from lesson_runner import page_cache  # noqa: E402
+from lesson_runner import page_cache, workers  # noqa: E402
 from lesson_runner.search_index import keep_out_of_search  # noqa: E402
 
 LESSON_PREFIX = "lessons/"
@@ -48,6 +48,36 @@ def _lesson_dest(path: Path, config) -> str:
     )
 
 
+def on_config(config):
+    # A lesson's deck and page start rendering as soon as it is executed (lesson_runner/workers.py).
+    workers.plan("instructor_kit", _render_early, WARM_UP)
+    return config
+
+
+# What the early renders import: the workers import it while the kernel template imports torch.
+WARM_UP = [
+    "instructor_kit.slides",
+    "instructor_kit.lesson_pages",
+    "lesson_runner.mkdocs_hook",
+    "mkdocs_jupyter.convert",
+]
+
+
+def _render_early(lesson, file, config) -> list[tuple]:
+    """Jobs that render this executed lesson's deck and page into their caches, those they lack."""
+    request = _deck_request(lesson, lesson_facts.read(lesson.path, lesson.notebook), config)
+    return slides.deck_jobs([request]) + lesson_pages.jobs_ahead([file], config)
+
+
+def _deck_request(lesson, lesson_info, config) -> tuple:
+    deck_uri = slides.deck_path(lesson_info.slug)
+    lesson_url = get_relative_url(_lesson_dest(lesson.path, config), deck_uri)
+    return (lesson.path, lesson.notebook, lesson_info, lesson_url, get_relative_url(_INDEX_URI, deck_uri))
+
+
+_INDEX_URI = f"{slides.DECKS_DIR}/index.html"
+
+
 @event_priority(50)  # after lesson_runner's on_files (100) has executed every lesson
 def on_files(files, config):
     executed = lesson_runner.execute_lessons()  # from the cache lesson_runner's hook has just filled
@@ -69,16 +99,14 @@ def on_files(files, config):
 
     for src_uri, path in reveal:
         add(src_uri, abs_src_path=str(path))
-    index_uri = f"{slides.DECKS_DIR}/index.html"
+    index_uri = _INDEX_URI
     listed = []
-    requests = []
-    for lesson, lesson_info in zip(executed, facts):
-        deck_uri = slides.deck_path(lesson_info.slug)
-        lesson_url = get_relative_url(_lesson_dest(lesson.path, config), deck_uri)
-        requests.append((lesson.path, lesson.notebook, lesson_info, lesson_url, get_relative_url(index_uri, deck_uri)))
+    requests = [_deck_request(lesson, lesson_info, config) for lesson, lesson_info in zip(executed, facts)]
     try:
         # The decks the cache lacks and the lesson pages MkDocs will render, side by side (one
-        # process per core): each job fills a cache that the build then reads.
+        # process per core): each job fills a cache that the build then reads. Most were handed to
+        # the workers as their lessons were executed; what is still rendering there is awaited.
+        workers.wait_for_handed()
         page_cache.run_side_by_side(slides.deck_jobs(requests) + lesson_pages.jobs_ahead(files, config))
         decks = slides.cached_decks(requests)
     except slides.SlidesError as error:

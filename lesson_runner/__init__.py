@@ -582,24 +582,39 @@ def _lesson_source(path: Path, environment: bytes) -> Source:
     )
 
 
+def all_cached(paths: list[Path] | None = None) -> bool:
+    """Whether every lesson is executed already (execute_lessons will only read the cache)."""
+    environment = environment_fingerprint()
+    return all(cached_notebook_path(path, environment).exists() for path in (paths or lesson_paths()))
+
+
 def execute_lessons(
     paths: list[Path] | None = None,
     jobs: int | None = None,
     timeout: int = CELL_TIMEOUT_SECONDS,
     determinism: bool | None = None,
+    when_executed: Callable[[ExecutedLesson], None] | None = None,
 ) -> list[ExecutedLesson]:
     """Execute every lesson not already cached, `jobs` at a time, and return them all in order.
 
     With `determinism` (default: the SHAPE_MATTERS_DETERMINISM variable), every lesson runs once
     more, and each cell whose outputs differ from the first run (or the cached copy) is a problem.
+    Without it, each lesson that passed is cached as soon as it is executed and then handed to
+    `when_executed` (in the execution's thread), while the others still run.
     """
     paths = lesson_paths() if paths is None else list(paths)
     environment = environment_fingerprint()
-    return _execute_all([_lesson_source(path, environment) for path in paths], environment, jobs, timeout, determinism)
+    sources = [_lesson_source(path, environment) for path in paths]
+    return _execute_all(sources, environment, jobs, timeout, determinism, when_executed)
 
 
 def _execute_all(
-    sources: list[Source], environment: bytes, jobs: int | None, timeout: int, determinism: bool | None
+    sources: list[Source],
+    environment: bytes,
+    jobs: int | None,
+    timeout: int,
+    determinism: bool | None,
+    when_executed: Callable[[ExecutedLesson], None] | None = None,
 ) -> list[ExecutedLesson]:
     # One lesson more than there are cores: a kernel waits now and then (starting, answering over
     # ZeroMQ), and the extra lesson fills those gaps. Nine lessons on 2 cores: 34 s with 2 at a
@@ -616,6 +631,7 @@ def _execute_all(
             to_run.append(source)
     # With the determinism check, each lesson is executed (once more): its second run.
     again = sources if determinism else []
+    stored = set()
 
     async def run_all(template):
         limit = asyncio.Semaphore(jobs)
@@ -624,9 +640,17 @@ def _execute_all(
             async with limit:
                 return await _execute(source, timeout, template)
 
+        async def run_first(source, template):
+            lesson = await run_one(source, template)
+            if when_executed is not None and not determinism and lesson.ok:
+                _store(source, lesson, environment)
+                stored.add(source.path)
+                when_executed(lesson)
+            return lesson
+
         # The first run forks its kernels from the template; the determinism check's second run
         # spawns them from nothing, so it also proves that a forked kernel prints what a fresh one does.
-        runs = [run_one(source, template) for source in to_run] + [run_one(source, None) for source in again]
+        runs = [run_first(source, template) for source in to_run] + [run_one(source, None) for source in again]
         return await asyncio.gather(*runs)
 
     RUN_LOG["cached"] += sum(source.is_lesson for source in sources if source.path in results)
@@ -658,7 +682,8 @@ def _execute_all(
             if different and first.from_cache:
                 _forget(source)
         for source in to_run:
-            _store(source, results[source.path], environment)
+            if source.path not in stored:
+                _store(source, results[source.path], environment)
     return [results[source.path] for source in sources]
 
 

@@ -43,7 +43,7 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import lesson_runner  # noqa: E402
-from lesson_runner import notebook_css, page_cache, search_index  # noqa: E402
+from lesson_runner import notebook_css, page_cache, search_index, workers  # noqa: E402
 from lesson_runner.search_index import keep_out_of_search  # noqa: E402
 
 LESSON_PREFIX = "lessons/"
@@ -66,23 +66,32 @@ def on_pre_build(config):
 
 @event_priority(100)  # before mkdocs-jupyter turns .ipynb files into pages
 def on_files(files, config):
-    executed = lesson_runner.execute_lessons()
+    # Workers for this build (see workers.py): what is made from a lesson starts in them as soon
+    # as that lesson is executed. Forked now, before the execution's threads and kernels.
+    if not lesson_runner.all_cached():
+        workers.open_workers()
+    executed = lesson_runner.execute_lessons(
+        when_executed=lambda lesson: workers.hand_over(lesson, _lesson_file(lesson, config), config)
+    )
     problems = [problem for lesson in executed for problem in lesson.problems]
     if problems:
         raise PluginError(
             "These lessons did not run as they promise:\n" + "\n".join(f"  - {problem}" for problem in problems)
         )
     for lesson in executed:
-        key_folder = lesson_runner.cached_notebook_path(lesson.path).parent.parent
-        files.append(
-            File(
-                LESSON_PREFIX + lesson.path.name,
-                src_dir=str(key_folder),
-                dest_dir=config["site_dir"],
-                use_directory_urls=config["use_directory_urls"],
-            )
-        )
+        files.append(_lesson_file(lesson, config))
     return files
+
+
+def _lesson_file(lesson, config) -> File:
+    """The executed lesson as the page `lessons/NN-slug.ipynb`, read from its cache folder."""
+    key_folder = lesson_runner.cached_notebook_path(lesson.path).parent.parent
+    return File(
+        LESSON_PREFIX + lesson.path.name,
+        src_dir=str(key_folder),
+        dest_dir=config["site_dir"],
+        use_directory_urls=config["use_directory_urls"],
+    )
 
 
 def on_page_content(html, page, config, files):
@@ -363,6 +372,11 @@ def on_post_build(config):
         target = Path(config["site_dir"]) / NOTEBOOK_CSS
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(_used_css_cached(_build["stylesheets"], _build["lesson_pages"]))
+    workers.close_workers()
+
+
+def on_build_error(error):
+    workers.close_workers()
 
 
 def _used_css_cached(stylesheets, pages_html):

@@ -65,6 +65,11 @@ def run_side_by_side(jobs: Sequence[tuple[Callable, tuple]]) -> list:
     are several: jobs of different kinds share the cores (a build's decks and its lesson pages)."""
     if len(jobs) < 2:
         return [function(*arguments) for function, arguments in jobs]
+    from lesson_runner import workers
+
+    done = workers.run(jobs)  # the build's own workers, when it has them open
+    if done is not None:
+        return done
     with concurrent.futures.ProcessPoolExecutor(min(len(jobs), os.cpu_count() or 1)) as pool:
         return list(pool.map(_call, *zip(*jobs)))
 

@@ -86,6 +86,48 @@ def test_a_second_run_executes_only_the_edited_lesson(tmp_path, monkeypatch):
     assert lesson_runner.RUN_LOG == {"executed": 3, "cached": 3, "executed_again": 0, "kernel_restarts": []}
 
 
+def test_each_executed_lesson_is_handed_on_once_it_is_cached(tmp_path, monkeypatch):
+    """While the others still run (one at a time here): what is made from a lesson can start."""
+    lessons_dir = tmp_path / "lessons"
+    lessons_dir.mkdir()
+    monkeypatch.setattr(lesson_runner, "LESSONS_DIR", lessons_dir)
+    monkeypatch.setattr(lesson_runner, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(lesson_runner, "RUN_LOG", {**lesson_runner.RUN_LOG})
+    _tiny_lesson(lessons_dir / "01-first.ipynb", "first")
+    _tiny_lesson(lessons_dir / "02-second.ipynb", "second")
+    handed = []
+
+    def when_executed(lesson):
+        # Its executed copy is where the build will read it, outputs and all.
+        cached = nbformat.read(lesson_runner.cached_notebook_path(lesson.path), as_version=4)
+        handed.append((lesson.path.name, cached.cells[1].outputs[0].text))
+
+    assert not lesson_runner.all_cached()
+    lesson_runner.execute_lessons(jobs=1, determinism=False, when_executed=when_executed)
+    assert handed == [("01-first.ipynb", "first\n"), ("02-second.ipynb", "second\n")]
+    assert lesson_runner.all_cached()
+    handed.clear()
+    lesson_runner.execute_lessons(jobs=1, determinism=False, when_executed=when_executed)
+    assert handed == []  # taken from the cache: nothing is handed on again
+
+
+def test_a_lesson_is_handed_on_only_if_it_passed(tmp_path, monkeypatch):
+    lessons_dir = tmp_path / "lessons"
+    lessons_dir.mkdir()
+    monkeypatch.setattr(lesson_runner, "LESSONS_DIR", lessons_dir)
+    monkeypatch.setattr(lesson_runner, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(lesson_runner, "RUN_LOG", {**lesson_runner.RUN_LOG})
+    _tiny_lesson(lessons_dir / "01-fails.ipynb", "first")
+    notebook = nbformat.read(lessons_dir / "01-fails.ipynb", as_version=4)
+    notebook.cells[1].source = "1 / 0"
+    nbformat.write(notebook, lessons_dir / "01-fails.ipynb")
+    _tiny_lesson(lessons_dir / "02-passes.ipynb", "second")
+    handed = []
+    executed = lesson_runner.execute_lessons(determinism=False, when_executed=lambda lesson: handed.append(lesson))
+    assert not executed[0].ok and executed[1].ok
+    assert [lesson.path.name for lesson in handed] == ["02-passes.ipynb"]
+
+
 def test_nothing_changed_means_nothing_executed(executed_lessons):
     """After the suite's own run, every lesson comes from the cache (as the site build finds them).
 

@@ -103,11 +103,12 @@ def test_the_build_shortcuts_change_nothing_in_the_site(built_site, tmp_path):
     - lesson_runner's hook hands Material's search plugin each page without its marked-out parts
       (code, outputs), then gives the page back whole;
     - instructor_kit's on_files renders the lesson pages ahead of MkDocs, in worker processes
-      (instructor_kit/lesson_pages.py), into the caches MkDocs then reads.
+      (instructor_kit/lesson_pages.py), into the caches MkDocs then reads (a build that executes
+      lessons hands those same jobs to the workers earlier, as each lesson is executed: test_workers).
     Both builds start from empty page caches (the executed lessons stay cached): the first takes
     both shortcuts, the second neither, so MkDocs renders every page itself."""
     from instructor_kit import lesson_pages
-    from lesson_runner import mkdocs_hook
+    from lesson_runner import mkdocs_hook, workers
 
     page_caches = [REPO / ".cache" / "mkdocs-jupyter", REPO / ".cache" / "pages"]
 
@@ -125,7 +126,10 @@ def test_the_build_shortcuts_change_nothing_in_the_site(built_site, tmp_path):
     # Every lesson page was rendered ahead: MkDocs found mkdocs-jupyter's cache already filled.
     assert log.count("Cache hit:") == len(LESSON_SLUGS), log
     assert len(list((REPO / ".cache" / "pages" / "search").glob("*.json"))) >= len(LESSON_SLUGS), "no shortcut"
-    plain, log = build(tmp_path / "plain", **{mkdocs_hook.WHOLE_PAGES_VARIABLE: "1", lesson_pages.AHEAD_VARIABLE: "0"})
+    plain, log = build(
+        tmp_path / "plain",
+        **{mkdocs_hook.WHOLE_PAGES_VARIABLE: "1", lesson_pages.AHEAD_VARIABLE: "0", workers.EARLY_VARIABLE: "0"},
+    )
     assert log.count("Cache miss, writing:") == len(LESSON_SLUGS), log
     assert sorted(shortcuts) == sorted(plain)
     different = [str(path) for path in shortcuts if shortcuts[path] != plain[path]]
