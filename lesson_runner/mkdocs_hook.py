@@ -70,14 +70,18 @@ def on_files(files, config):
     # as that lesson is executed. Forked now, before the execution's threads and kernels.
     if not lesson_runner.all_cached():
         workers.open_workers()
-    executed = lesson_runner.execute_lessons(
-        when_executed=lambda lesson: workers.hand_over(lesson, _lesson_file(lesson, config), config)
-    )
-    problems = [problem for lesson in executed for problem in lesson.problems]
-    if problems:
-        raise PluginError(
-            "These lessons did not run as they promise:\n" + "\n".join(f"  - {problem}" for problem in problems)
+    try:
+        executed = lesson_runner.execute_lessons(
+            when_executed=lambda lesson: workers.hand_over(lesson, _lesson_file(lesson, config), config)
         )
+        problems = [problem for lesson in executed for problem in lesson.problems]
+        if problems:
+            raise PluginError(
+                "These lessons did not run as they promise:\n" + "\n".join(f"  - {problem}" for problem in problems)
+            )
+    except BaseException:
+        workers.close_workers()  # the build stops here (on_build_error closes them too, later)
+        raise
     for lesson in executed:
         files.append(_lesson_file(lesson, config))
     return files

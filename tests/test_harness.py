@@ -137,12 +137,13 @@ def test_the_build_stops_with_the_report(tmp_path, monkeypatch):
     """A broken lesson stops `mkdocs build` with the sentence, not a stack trace."""
     from mkdocs.exceptions import PluginError
 
-    from lesson_runner import mkdocs_hook
+    from lesson_runner import mkdocs_hook, workers
 
     monkeypatch.setattr(lesson_runner, "lesson_paths", lambda: [BROKEN / "untagged_raises.ipynb"])
     with pytest.raises(PluginError) as raised:
         mkdocs_hook.on_files([], {})
     assert str(raised.value) == "These lessons did not run as they promise:\n  - " + EXPECTED["untagged_raises.ipynb"]
+    assert workers._open["pool"] is None, "the build's worker processes were left running"
 
 
 def test_a_line_printed_in_pieces_is_one_output_and_the_same_in_both_runs(tmp_path, monkeypatch):
