@@ -101,11 +101,14 @@ def _lesson_page(html: str, src_uri: str, notebook_bytes: bytes, deck_url: str) 
     """The lesson page without its speaker notes and slide-only cells, with a link to its deck."""
     soup = BeautifulSoup(html, "html.parser")
     notebook = nbformat.reads(notebook_bytes.decode(), as_version=4)
+    by_id = {}  # the first element with each id, as soup.find(id=...) finds it, from one walk
+    for tag in soup.find_all(id=True):
+        by_id.setdefault(tag["id"], tag)
     for cell in notebook.cells:
         if not (lesson_facts.is_notes(cell) or lesson_facts.is_slides_only(cell)):
             continue
-        element = soup.find(id=f"cell-id={cell.get('id')}")
-        if element is None:
+        element = by_id.get(f"cell-id={cell.get('id')}")
+        if element is None or element.decomposed:
             raise PluginError(
                 f"{Path(src_uri).name}: cell {cell.get('id')!r} is not on the page, so it cannot be taken off it"
             )

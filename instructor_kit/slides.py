@@ -22,6 +22,7 @@ cell starts a slide and every other cell a subslide of its own.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import html
 import json
@@ -412,7 +413,20 @@ def render_into_cache(path: Path, notebook, facts: LessonFacts, lesson_url: str,
 
 def render_deck(notebook, facts: LessonFacts, lesson_url: str, index_url: str) -> str:
     """The deck's HTML. URLs are relative to the deck, so it works from a server and from disk."""
-    exporter = SlidesExporter(
+    exporter = _exporter()
+    resources = {
+        "metadata": {"name": facts.title},
+        "deck": {"css": (KIT / "reveal_deck" / "deck.css").read_text()},
+    }
+    body, _ = exporter.from_notebook_node(deck_notebook(notebook, facts, lesson_url, index_url), resources=resources)
+    return _relink(body, lesson_url)
+
+
+@functools.cache
+def _exporter() -> SlidesExporter:
+    """One exporter per process: a new one compiles its Jinja templates again (a fifth of a deck's
+    render). It keeps nothing of a notebook from one export to the next."""
+    return SlidesExporter(
         template_name="reveal_deck",
         extra_template_basedirs=[str(KIT)],
         reveal_url_prefix=REVEAL_PREFIX,
@@ -423,12 +437,6 @@ def render_deck(notebook, facts: LessonFacts, lesson_url: str, index_url: str) -
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    resources = {
-        "metadata": {"name": facts.title},
-        "deck": {"css": (KIT / "reveal_deck" / "deck.css").read_text()},
-    }
-    body, _ = exporter.from_notebook_node(deck_notebook(notebook, facts, lesson_url, index_url), resources=resources)
-    return _relink(body, lesson_url)
 
 
 _SITE = "http://site/"  # a stand-in origin, only to resolve relative links
