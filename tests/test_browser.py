@@ -17,6 +17,7 @@ checks of Material's own colour palette apply to Material's pages alone.
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import os
 import queue
 import re
@@ -25,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 pytestmark = pytest.mark.browser
 
@@ -196,6 +198,16 @@ def _visit(browser, site_url, path, scheme) -> Visit:
     page = context.new_page()
     _watch(page, origin, visit)
     page.goto(site_url + path, wait_until="networkidle")
+    # Material's script sets the scheme on <body> once the page has loaded; on a busy machine a
+    # heavy page can still show the HTML's default then. Wait (5 s at most) for the expected one;
+    # a page that never gets it is still reported with the scheme it has.
+    expected = json.dumps(SCHEMES[scheme])
+    try:
+        page.wait_for_function(
+            f"!document.body.dataset.mdColorScheme || document.body.dataset.mdColorScheme === {expected}", timeout=5000
+        )
+    except PlaywrightTimeoutError:
+        pass
     visit.palette = page.evaluate("document.body.dataset.mdColorScheme || ''")
     visit.links = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
     visit.ids = set(page.eval_on_selector_all("[id], a[name]", "els => els.map(e => e.id || e.getAttribute('name'))"))
