@@ -86,13 +86,19 @@ def test_a_second_run_executes_only_the_edited_lesson(tmp_path, monkeypatch):
     assert lesson_runner.RUN_LOG == {"executed": 3, "cached": 3, "executed_again": 0, "kernel_restarts": []}
 
 
-def test_each_executed_lesson_is_handed_on_once_it_is_cached(tmp_path, monkeypatch):
-    """While the others still run (one at a time here): what is made from a lesson can start."""
-    lessons_dir = tmp_path / "lessons"
-    lessons_dir.mkdir()
-    monkeypatch.setattr(lesson_runner, "LESSONS_DIR", lessons_dir)
+@pytest.fixture
+def lessons_dir(tmp_path, monkeypatch):
+    """An empty lessons folder with a cache of its own; this run's counts are left as they were."""
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    monkeypatch.setattr(lesson_runner, "LESSONS_DIR", folder)
     monkeypatch.setattr(lesson_runner, "CACHE_DIR", tmp_path / "cache")
     monkeypatch.setattr(lesson_runner, "RUN_LOG", {**lesson_runner.RUN_LOG})
+    return folder
+
+
+def test_each_executed_lesson_is_handed_on_once_it_is_cached(lessons_dir):
+    """While the others still run (one at a time here): what is made from a lesson can start."""
     _tiny_lesson(lessons_dir / "01-first.ipynb", "first")
     _tiny_lesson(lessons_dir / "02-second.ipynb", "second")
     handed = []
@@ -111,12 +117,7 @@ def test_each_executed_lesson_is_handed_on_once_it_is_cached(tmp_path, monkeypat
     assert handed == []  # taken from the cache: nothing is handed on again
 
 
-def test_a_lesson_is_handed_on_only_if_it_passed(tmp_path, monkeypatch):
-    lessons_dir = tmp_path / "lessons"
-    lessons_dir.mkdir()
-    monkeypatch.setattr(lesson_runner, "LESSONS_DIR", lessons_dir)
-    monkeypatch.setattr(lesson_runner, "CACHE_DIR", tmp_path / "cache")
-    monkeypatch.setattr(lesson_runner, "RUN_LOG", {**lesson_runner.RUN_LOG})
+def test_a_lesson_is_handed_on_only_if_it_passed(lessons_dir):
     _tiny_lesson(lessons_dir / "01-fails.ipynb", "first")
     notebook = nbformat.read(lessons_dir / "01-fails.ipynb", as_version=4)
     notebook.cells[1].source = "1 / 0"
