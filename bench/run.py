@@ -43,6 +43,9 @@ import yaml
 from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # the project's own modules: the source copy, the kernel template
+from measure.source_copy import copy_sources  # noqa: E402
+
 RESULTS = REPO / "bench" / "results"
 PEER_VENV = REPO / ".cache" / "bench-venvs" / "jupyter-book"
 PEER = "jupyter-book==1.0.4.post1"  # the last v1 release; v2 is a different program (MyST, Node)
@@ -59,22 +62,7 @@ TARGETS = {
 
 
 def make_copy(root: Path) -> Path:
-    copy = root / "repo"
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO,
-        capture_output=True,
-        check=True,
-    ).stdout
-    for name in filter(None, listed.split(b"\0")):
-        source = REPO / os.fsdecode(name)
-        if source.is_file():  # a tracked file deleted in the work tree is left out
-            target = copy / os.fsdecode(name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    for shared in [".venv", "node_modules"]:
-        (copy / shared).symlink_to(REPO / shared)
-    return copy
+    return copy_sources(root / "repo")
 
 
 def clear_caches(copy: Path) -> None:
@@ -422,7 +410,6 @@ def where_the_time_goes(copy: Path, runs: int) -> dict:
     from mkdocs_jupyter import convert
     from nbclient import NotebookClient
 
-    sys.path.insert(0, str(REPO))  # the runner's own kernel template, as the builds use it
     from lesson_runner import forked_kernels
 
     def kernel_seconds(source: str, template=None) -> float:

@@ -12,6 +12,7 @@ import nbformat
 import pytest
 
 import lesson_runner
+from measure.source_copy import copy_sources
 
 pytestmark = pytest.mark.site
 
@@ -105,35 +106,48 @@ def test_the_build_shortcuts_change_nothing_in_the_site(built_site, tmp_path):
     - instructor_kit's on_files renders the lesson pages ahead of MkDocs, in worker processes
       (instructor_kit/lesson_pages.py), into the caches MkDocs then reads (a build that executes
       lessons hands those same jobs to the workers earlier, as each lesson is executed: test_workers).
-    Both builds start from empty page caches (the executed lessons stay cached): the first takes
-    both shortcuts, the second neither, so MkDocs renders every page itself."""
+    Both builds start from empty page caches (the executed lessons copied in): the first takes both
+    shortcuts, the second neither, so MkDocs renders every page itself. Each builds in a copy of
+    the sources with caches of its own, so the two run side by side: one after the other they were
+    the longest test of the suite (52 s), and each mostly waits on one core."""
     from instructor_kit import lesson_pages
     from lesson_runner import mkdocs_hook, workers
 
-    page_caches = [REPO / ".cache" / "mkdocs-jupyter", REPO / ".cache" / "pages"]
-
-    def build(folder, **variables):
-        for cache in page_caches:
-            shutil.rmtree(cache, ignore_errors=True)
+    def build(name, **variables):
+        copy = _copy_of_the_sources(tmp_path / name)
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **variables}
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder)]
-        result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=env)
-        assert result.returncode == 0, result.stderr
-        site = {path.relative_to(folder): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
-        return site, result.stdout + result.stderr
+        env.pop("SHAPE_MATTERS_SITE_DIR", None)
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(copy / "site")]
+        return subprocess.Popen(command, cwd=copy, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
 
-    shortcuts, log = build(tmp_path / "shortcuts")
-    # Every lesson page was rendered ahead: MkDocs found mkdocs-jupyter's cache already filled.
-    assert log.count("Cache hit:") == len(LESSON_SLUGS), log
-    assert len(list((REPO / ".cache" / "pages" / "search").glob("*.json"))) >= len(LESSON_SLUGS), "no shortcut"
-    plain, log = build(
-        tmp_path / "plain",
+    def finish(build):
+        log = build.communicate()[0]
+        assert build.returncode == 0, log
+        folder = Path(build.args[-1])
+        return {path.relative_to(folder): path.read_bytes() for path in folder.rglob("*") if path.is_file()}, log
+
+    shortcuts = build("shortcuts")
+    plain = build(
+        "plain",
         **{mkdocs_hook.WHOLE_PAGES_VARIABLE: "1", lesson_pages.AHEAD_VARIABLE: "0", workers.EARLY_VARIABLE: "0"},
     )
+    shortcuts, log = finish(shortcuts)
+    # Every lesson page was rendered ahead: MkDocs found mkdocs-jupyter's cache already filled.
+    assert log.count("Cache hit:") == len(LESSON_SLUGS), log
+    assert len(list((tmp_path / "shortcuts" / ".cache" / "pages" / "search").glob("*.json"))) >= len(LESSON_SLUGS)
+    plain, log = finish(plain)
     assert log.count("Cache miss, writing:") == len(LESSON_SLUGS), log
     assert sorted(shortcuts) == sorted(plain)
     different = [str(path) for path in shortcuts if shortcuts[path] != plain[path]]
     assert different == [], f"these files differ when MkDocs renders everything itself: {different}"
+
+
+def _copy_of_the_sources(folder: Path) -> Path:
+    """The sources, with the executed lessons copied in: a build there executes nothing and has
+    page caches of its own."""
+    copy_sources(folder)
+    shutil.copytree(lesson_runner.CACHE_DIR, folder / ".cache" / "lessons")
+    return folder
 
 
 def test_landing_page_leads_with_the_error_and_the_fix(built_site):
