@@ -57,6 +57,11 @@ def _files(root: Path, folder: Path, skip_outputs: bool) -> Iterator[tuple[str, 
                 yield relative, status.st_size, status.st_mtime_ns
 
 
+def source_paths(root: Path) -> list[str]:
+    """Every source file under root (what the stamp covers), relative to it, in order."""
+    return [relative for relative, _, _ in _files(root, root, True)]
+
+
 def _digest(parts) -> str:
     digest = hashlib.sha256()
     for part in parts:
