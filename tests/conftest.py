@@ -2,6 +2,7 @@ import concurrent.futures
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -64,10 +65,24 @@ def browsed_in_the_background(request):
     from test_browser import browse_everything
 
     site_url, built_site = request.getfixturevalue("site_url"), request.getfixturevalue("built_site")
+
+    def timed():
+        started = time.monotonic()
+        try:
+            return browse_everything(site_url, built_site)
+        finally:
+            BACKGROUND["seconds"], BACKGROUND["done"] = time.monotonic() - started, time.monotonic()
+
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
-        browsed = thread.submit(browse_everything, site_url, built_site)
+        browsed = thread.submit(timed)
         yield browsed
         browsed.cancel()  # a run stopped early (-x) does not wait for results nobody reads
+        BACKGROUND["suite_done"] = time.monotonic()
+
+
+# When the browsers' background work ended, against the end of the suite (printed at the end of
+# the run): the suite is only as short as the longer of the two.
+BACKGROUND: dict[str, float] = {}
 
 
 def pytest_collection_modifyitems(items):
@@ -114,6 +129,11 @@ def pytest_terminal_summary(terminalreporter):
             f"lessons: {ran['executed']} executed, {ran['cached']} taken from the cache "
             f"(keyed by notebook, requirements, Python and torch)"
             + (f", {ran['executed_again']} executed again to compare the outputs" if ran["executed_again"] else "")
+        )
+    if "done" in BACKGROUND and "suite_done" in BACKGROUND:
+        terminalreporter.write_line(
+            f"browsers in the background: {BACKGROUND['seconds']:.0f} s of work, done "
+            f"{BACKGROUND['suite_done'] - BACKGROUND['done']:.0f} s before the suite"
         )
     for restart in ran["kernel_restarts"]:
         terminalreporter.write_line(f"lessons: a kernel did not start and was started again (spawned): {restart}")
