@@ -5,7 +5,8 @@ server on 127.0.0.1 that compresses like GitHub Pages (measure/pages_server.py).
 found in the built site folder (every *.html file), not in a hand-kept list, so pages other work
 adds are checked as soon as they are built.
 
-Each page is visited once per colour scheme (light, dark) and once at phone width; the tests
+Each page is visited in the light colour scheme, again in the dark one if it follows the reader's
+scheme (every page but the slide decks, which look the same in both), and at phone width; the tests
 below each assert one promise over all those visits and name every page and element that
 breaks it.
 
@@ -68,6 +69,7 @@ class Visit:
     links: list[str] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     palette: str = ""  # Material's colour scheme on <body>; "" on a page that is not Material's
+    follows_scheme: bool = True  # whether it can look different in the other colour scheme
     code_cell_luminance: list[float] = field(default_factory=list)
 
 
@@ -156,7 +158,8 @@ BACKGROUND_FIXTURES = ("visits", "at_phone_width", "weighed")
 
 @pytest.fixture(scope="session")
 def visits(browsed_in_the_background) -> dict[tuple[str, str], Visit]:
-    """Every page of the site, loaded in the light and in the dark scheme, checked by axe-core."""
+    """Every page of the site, loaded in the light scheme and, if it follows the reader's scheme, in
+    the dark one, checked by axe-core: {(path, scheme): Visit}."""
     return browsed_in_the_background.result()["visit"]
 
 
@@ -177,18 +180,36 @@ def browse_everything(site_url, built_site) -> dict[str, dict]:
     assert AXE.is_file(), f"{AXE} is missing: run `npm ci` (make test does)"
     origin = _origin(site_url)
     work = {
-        "visit": lambda browser, path, scheme: _visit(browser, site_url, path, scheme),
+        "visit": lambda browser, path: _visits(browser, site_url, path),
         "phone": lambda browser, path: _at_phone_width(browser, site_url, path),
         "weigh": lambda browser, path: _weigh(browser, site_url + path, origin),
     }
-    jobs = [("visit", path, scheme) for scheme in SCHEMES for path in page_paths(built_site)]
+    jobs = [("visit", path) for path in page_paths(built_site)]
     jobs += [("phone", path) for path in page_paths(built_site)]
     jobs += [("weigh", path) for path in [""] + lesson_paths(built_site)]
     found = in_browsers(jobs, lambda browser, job: work[job[0]](browser, *job[1:]))
     results = {kind: {} for kind in work}
-    for (kind, *key), result in found.items():
-        results[kind][tuple(key) if kind == "visit" else key[0]] = result
+    for (kind, key), result in found.items():
+        if kind == "visit":
+            results[kind].update({(visit.path, visit.scheme): visit for visit in result})
+        else:
+            results[kind][key] = result
     return results
+
+
+def _visits(browser, site_url, path) -> list[Visit]:
+    light = _visit(browser, site_url, path, "light")
+    # A page that ignores the reader's scheme (the decks) would be loaded and checked by axe-core
+    # again for the same result: 10 of the 68 visits, the heaviest part of the suite's browsers.
+    return [light, _visit(browser, site_url, path, "dark")] if light.follows_scheme else [light]
+
+
+# Material's palette follows the reader's scheme by script; any other page, by a CSS media query.
+FOLLOWS_THE_SCHEME = """() => !!document.body.dataset.mdColorScheme || [...document.styleSheets].some(sheet => {
+  const mentions = rules => [...rules].some(rule =>
+    (rule.media && rule.media.mediaText.includes('prefers-color-scheme')) || (rule.cssRules && mentions(rule.cssRules)));
+  try { return mentions(sheet.cssRules); } catch (error) { return true; }  // a sheet it cannot read may
+})"""
 
 
 def _visit(browser, site_url, path, scheme) -> Visit:
@@ -209,6 +230,7 @@ def _visit(browser, site_url, path, scheme) -> Visit:
     except PlaywrightTimeoutError:
         pass
     visit.palette = page.evaluate("document.body.dataset.mdColorScheme || ''")
+    visit.follows_scheme = page.evaluate(FOLLOWS_THE_SCHEME)
     visit.links = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
     visit.ids = set(page.eval_on_selector_all("[id], a[name]", "els => els.map(e => e.id || e.getAttribute('name'))"))
     visit.code_cell_luminance = page.evaluate(LUMINANCE_OF_CODE_CELLS)
@@ -317,7 +339,7 @@ def test_both_schemes_apply_to_every_page_and_its_code_cells(visits, built_site)
     assert not wrong, "\n".join(wrong)
     lessons = lesson_paths(built_site)
     material_pages = [path for path in page_paths(built_site) if not path.startswith("slides/")]
-    without_palette = [path for path in material_pages if not visits[(path, "dark")].palette]
+    without_palette = [path for path in material_pages if not getattr(visits.get((path, "dark")), "palette", "")]
     assert not without_palette, f"pages outside slides/ without Material's palette: {without_palette}"
     assert all(visits[(lesson, "dark")].code_cell_luminance for lesson in lessons), (
         "no code cell found on a lesson page"
