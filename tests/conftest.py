@@ -132,8 +132,8 @@ def pytest_terminal_summary(terminalreporter):
         )
     if "done" in BACKGROUND and "suite_done" in BACKGROUND:
         terminalreporter.write_line(
-            f"browsers in the background: {BACKGROUND['seconds']:.0f} s of work, done "
-            f"{BACKGROUND['suite_done'] - BACKGROUND['done']:.0f} s before the suite"
+            f"browsers in the background: {BACKGROUND['seconds']:.0f} s of work, finished "
+            f"{BACKGROUND['suite_done'] - BACKGROUND['done']:.0f} s before the rest of the suite"
         )
     for restart in ran["kernel_restarts"]:
         terminalreporter.write_line(f"lessons: a kernel did not start and was started again (spawned): {restart}")

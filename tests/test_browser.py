@@ -416,8 +416,13 @@ def _at_phone_width(browser, site_url, path) -> tuple[list[str], int]:
     # The same page before Material's script has laid it out, as a slow phone shows it for a moment
     # (and a reader with scripts off for good): the header is laid out differently then, and a long
     # lesson title once made the page 13 px too wide in that state only, failing CI now and then.
-    context = browser.new_context(
-        viewport={"width": PHONE_WIDTH, "height": 800}, is_mobile=True, has_touch=True, java_script_enabled=False
+    context = _new_context(
+        browser,
+        _origin(site_url),
+        viewport={"width": PHONE_WIDTH, "height": 800},
+        is_mobile=True,
+        has_touch=True,
+        java_script_enabled=False,
     )
     page = context.new_page()
     page.goto(site_url + path, wait_until="load")
