@@ -10,12 +10,13 @@ number is the median of several runs:
 - one Markdown page edited / one lesson edited: `make build`, and which lessons re-executed;
 - bare MkDocs: the same mkdocs.yml without the lessons, their hook and mkdocs-jupyter;
 - the serial limit: every lesson's code cells as a plain Python script, one lesson after another;
-- the peer: Jupyter Book v1 building the same notebooks with execution on (its own venv, cached in
-  .cache/bench-venvs/, never the project's);
+- the peer: Jupyter Book v1 building the same notebooks with execution on (its own venv, made from
+  bench/peer-requirements.txt and cached in .cache/bench-venvs/, never the project's);
 - `make test` from a fresh clone after set-up (nothing cached), once;
 - the page weight of the landing page and the heaviest lesson page;
 - where the time goes: kernel start-up, torch import in a kernel, notebook-to-HTML conversion,
-  search indexing.
+  search indexing;
+- the machine's speed (a fixed Python loop), and what each step of the bench itself took.
 
 Writes bench/results/latest.json and bench/results/latest.md (git-ignored) and prints the table.
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import gzip
+import importlib.metadata
 import json
 import os
 import shutil
@@ -41,6 +43,7 @@ from urllib.parse import urljoin, urlsplit
 import nbformat
 import yaml
 from bs4 import BeautifulSoup
+from packaging.requirements import Requirement
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # the project's own modules: the source copy, the kernel template
@@ -49,8 +52,11 @@ from measure.source_copy import copy_sources  # noqa: E402
 RESULTS = REPO / "bench" / "results"
 PEER_VENV = REPO / ".cache" / "bench-venvs" / "jupyter-book"
 PEER = "jupyter-book==1.0.4.post1"  # the last v1 release; v2 is a different program (MyST, Node)
+PEER_LOCK = REPO / "bench" / "peer-requirements.txt"
 # `make` is told that the installs are done (-o), so a timing never includes a pip run.
 MAKE = ["make", "--no-print-directory", "-o", ".venv/.installed", "-o", "node_modules/.installed"]
+# The machine-speed reference: this many multiply-adds in a Python loop (about 1 s on a slow machine here).
+REFERENCE_LOOP = 5_000_000
 TARGETS = {
     "cold build / serial limit": 1.0,
     "cold build / Jupyter Book v1": 0.5,
@@ -278,40 +284,75 @@ def serial_limit(copy: Path, runs: int) -> dict:
     return {"seconds": totals, "per_lesson": {name: median(values) for name, values in per_lesson.items()}}
 
 
-def peer_requirements() -> list[str]:
-    """The lessons' own packages: requirements.txt up to the site's section."""
-    pins = []
-    for line in (REPO / "requirements.txt").read_text().splitlines():
-        if line.startswith("# The site"):
-            break
-        if "==" in line and not line.startswith("#"):
-            pins.append(line.split("#")[0].strip())
-    return pins
+def peer_pins() -> list[str]:
+    """Jupyter Book v1 and everything it runs the lessons with, each `name==version` (bench/peer-requirements.txt)."""
+    return [line.split("#")[0].strip() for line in PEER_LOCK.read_text().splitlines() if line.split("#")[0].strip()]
+
+
+def _same_distribution_here(pin: str):
+    """The distribution this venv (the project's) has installed at exactly the pinned version, if any."""
+    requirement = Requirement(pin)
+    try:
+        installed = importlib.metadata.distribution(requirement.name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    return installed if requirement.specifier.contains(installed.version, prereleases=True) else None
+
+
+def _link_distribution(installed, venv: Path) -> None:
+    """The installed distribution's files (its RECORD: modules, compiled bytecode, metadata, data
+    such as a kernel spec), hard linked into another venv of the same Python at the same place: the
+    files pip would unpack there from the same wheel. Not its scripts: they name this venv's Python."""
+    prefix = Path(sys.prefix).resolve()
+    for file in installed.files or []:
+        source = Path(installed.locate_file(file)).resolve()
+        if not source.is_file() or not source.is_relative_to(prefix):
+            continue
+        place = source.relative_to(prefix)
+        if place.parts[0] == "bin":
+            continue
+        target = venv / place
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:  # another file system
+            shutil.copy2(source, target)
 
 
 def ensure_peer_venv() -> Path:
-    """Jupyter Book v1 and the lessons' packages in a venv of their own, kept between runs."""
-    wanted = "\n".join([PEER, *peer_requirements()])
+    """The peer's venv, made once from bench/peer-requirements.txt and kept between runs. A
+    distribution the project's venv has at the same version (torch, numpy, scipy: most of the bytes)
+    is hard linked from there, as uv links from its cache; pip installs the rest, without resolving
+    (the file is the whole closure), and `pip check` proves the result is consistent."""
+    pins = peer_pins()
+    wanted = "\n".join(pins)
     stamp = PEER_VENV / ".bench-installed"
     if stamp.exists() and stamp.read_text() == wanted:
         return PEER_VENV
     shutil.rmtree(PEER_VENV, ignore_errors=True)
-    print(f"bench: installing {PEER} and the lessons' packages into {PEER_VENV} (once)", flush=True)
-    subprocess.run([sys._base_executable, "-m", "venv", str(PEER_VENV)], check=True)
+    print(f"bench: installing {PEER} and what it needs into {PEER_VENV} (once)", flush=True)
+    started = time.perf_counter()
+    subprocess.run([sys._base_executable, "-m", "venv", "--without-pip", str(PEER_VENV)], check=True)
+    linked = [pin for pin in pins if _same_distribution_here(pin)]
+    for pin in linked:
+        _link_distribution(_same_distribution_here(pin), PEER_VENV)
+    rest = [pin for pin in pins if pin not in linked]
+    pip = [sys.executable, "-m", "pip", "--python", str(PEER_VENV / "bin" / "python")]
     installed = subprocess.run(
-        [
-            str(PEER_VENV / "bin" / "pip"),
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            PEER,
-            *peer_requirements(),
-        ],
+        pip + ["install", "--quiet", "--disable-pip-version-check", "--no-deps", *rest],
         capture_output=True,
         text=True,
     )
     if installed.returncode != 0:
         raise SystemExit(f"bench: could not install {PEER}:\n{installed.stderr[-3000:]}")
+    checked = subprocess.run(pip + ["check"], capture_output=True, text=True)
+    if checked.returncode != 0:
+        raise SystemExit(f"bench: {PEER_LOCK.name} does not hold together (pip check):\n{checked.stdout}")
+    print(
+        f"bench: {len(linked)} distributions linked from the project's venv, {len(rest)} installed by pip, "
+        f"in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
     stamp.write_text(wanted)
     return PEER_VENV
 
@@ -458,6 +499,20 @@ def where_the_time_goes(copy: Path, runs: int) -> dict:
     }
 
 
+def _reference_loop() -> float:
+    started = time.perf_counter()
+    total = 0
+    for number in range(REFERENCE_LOOP):
+        total += number * number
+    return time.perf_counter() - started
+
+
+def machine_speed(runs: int) -> dict:
+    """A fixed piece of pure-Python work, timed: the same loop on every machine and day, so that two
+    benches can be told apart by the machine as well as by the code (machines here differ by 2x)."""
+    return {"reference_loop": median([_reference_loop() for _ in range(runs)]), "iterations": REFERENCE_LOOP}
+
+
 # --- report ------------------------------------------------------------------------------------------
 
 
@@ -480,6 +535,9 @@ def report(results: dict) -> str:
         f"Measured {results['date']} on {results['machine']}"
         + (f" — {results['note']}" if results.get("note") else "")
         + f"; the bench took {results['bench_seconds'] / 60:.1f} min",
+        "",
+        f"Machine speed: {results['machine_speed']['iterations']:,} multiply-adds in a Python loop took "
+        f"{results['machine_speed']['reference_loop']:.2f} s (the same loop on every machine: lower is faster).",
         "",
         "| measurement | median (s) | runs | note |",
         "|---|---|---|---|",
@@ -563,6 +621,8 @@ def report(results: dict) -> str:
     failed = m.get("make_test", {}).get("failed", [])
     if failed:
         lines += ["", f"`make test` failed {len(failed)} test(s) in the copy: " + ", ".join(failed)]
+    lines += ["", "| the bench's own time, by step | s |", "|---|---|"]
+    lines += [f"| {name} | {seconds:.0f} |" for name, seconds in results["bench_steps"].items()]
     load = results["load_average"]
     lines += ["", f"Load average (1 min) at the start and the end: {load['start']:.1f}, {load['end']:.1f}."]
     return "\n".join(lines)
@@ -581,11 +641,22 @@ def main() -> None:
 
     started = time.perf_counter()
     load_at_start = os.getloadavg()[0]
+    # Where the bench's own minutes go, step by step (not measurements: what each one cost to take).
+    spent: dict[str, float] = {}
+
+    def step(name: str, work):
+        step_started = time.perf_counter()
+        result = work()
+        spent[name] = time.perf_counter() - step_started
+        return result
+
+    speed = step("machine speed", lambda: machine_speed(arguments.runs))
+    print(f"bench: machine speed: the reference loop takes {speed['reference_loop']:.2f} s", flush=True)
     if not arguments.skip_peer:
-        ensure_peer_venv()  # its install is set-up, not part of any measurement
+        step("Jupyter Book's venv (set-up, once per clone)", ensure_peer_venv)
     measurements: dict = {}
     with tempfile.TemporaryDirectory(prefix="shape-matters-bench-") as root:
-        copy = make_copy(Path(root))
+        copy = step("the copy", lambda: make_copy(Path(root)))
         print(f"bench: a copy of the repository in {copy}", flush=True)
         steps = [
             ("cold_build", lambda: cold_builds(copy, arguments.heavy_runs)),
@@ -601,23 +672,24 @@ def main() -> None:
         ]
         if not arguments.skip_peer:
             steps.append(("jupyter_book", lambda: peer_builds(copy, arguments.heavy_runs)))
-        for name, step in steps:
-            step_started = time.perf_counter()
-            measurements[name] = step()
+        for name, work in steps:
+            measurements[name] = step(name, work)
             print(
-                f"bench: {name}: {median(measurements[name]['seconds']):.1f} s "
-                f"(step took {time.perf_counter() - step_started:.0f} s)",
+                f"bench: {name}: {median(measurements[name]['seconds']):.1f} s (step took {spent[name]:.0f} s)",
                 flush=True,
             )
+
         # The lesson edits left lesson 1 as committed but its deck and page rendered for the edited
         # copy: one build renders them again, so that the page weights and the profile below see
         # the site as committed, and the profile a build with nothing left to do.
-        timed(MAKE + ["build"], copy)
-        weights = page_weights(copy)
-        shares = profiled_warm_build(copy)
-        profile = where_the_time_goes(copy, arguments.runs)
+        def weigh_and_profile():
+            timed(MAKE + ["build"], copy)
+            return page_weights(copy), profiled_warm_build(copy)
+
+        weights, shares = step("page weights and the profiled build", weigh_and_profile)
+        profile = step("where the time goes", lambda: where_the_time_goes(copy, arguments.runs))
         if not arguments.skip_test:
-            measurements["make_test"] = make_test(copy)
+            measurements["make_test"] = step("make_test", lambda: make_test(copy))
             print(f"bench: make_test: {measurements['make_test']['seconds'][0]:.1f} s", flush=True)
 
     cold = median(measurements["cold_build"]["seconds"])
@@ -638,6 +710,8 @@ def main() -> None:
         "where_the_time_goes": profile,
         "warm_build_shares": shares,
         "load_average": {"start": load_at_start, "end": os.getloadavg()[0]},
+        "machine_speed": speed,
+        "bench_steps": spent,
         "bench_seconds": time.perf_counter() - started,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,55 @@
+"""The bench's peer is pinned as the project is: Jupyter Book v1 and its whole closure, the lessons'
+packages at the project's own versions (both sides must execute the same code for the ratio to
+mean anything)."""
+
+import importlib.util
+from pathlib import Path
+
+from packaging.requirements import Requirement
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _pins(lines) -> dict[str, str]:
+    pins = {}
+    for line in lines:
+        requirement = Requirement(line)
+        (specifier,) = requirement.specifier
+        assert specifier.operator == "==", f"{line!r} is not pinned with =="
+        pins[requirement.name.lower().replace("_", "-")] = specifier.version
+    return pins
+
+
+def _lessons_pins() -> list[str]:
+    """requirements.txt's pins above the site's section: the packages the lessons import."""
+    pins = []
+    for line in (REPO / "requirements.txt").read_text().splitlines():
+        if line.startswith("# The site"):
+            return pins
+        if line and not line.startswith("#"):
+            pins.append(line)
+    raise AssertionError("requirements.txt has no '# The site' section")
+
+
+def test_the_peer_is_pinned_whole_and_executes_the_lessons_with_the_projects_versions():
+    bench = _bench()
+    peer = _pins(bench.peer_pins())
+    assert _pins([bench.PEER]).items() <= peer.items()
+    lessons = _pins(_lessons_pins())
+    assert {"torch", "torchsummary", "numpy"} <= lessons.keys()
+    differ = {name: (version, peer.get(name)) for name, version in lessons.items() if peer.get(name) != version}
+    assert differ == {}, f"bench/peer-requirements.txt differs from requirements.txt on (project, peer): {differ}"
+    # What the peer executes with: the project's kernel too, so only the program around it differs.
+    assert (
+        peer["ipykernel"]
+        == _pins(
+            [line for line in (REPO / "requirements.txt").read_text().splitlines() if line.startswith("ipykernel==")]
+        )["ipykernel"]
+    )
