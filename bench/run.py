@@ -286,7 +286,7 @@ def serial_limit(copy: Path, runs: int) -> dict:
 
 def peer_pins() -> list[str]:
     """Jupyter Book v1 and everything it runs the lessons with, each `name==version` (bench/peer-requirements.txt)."""
-    return [line.split("#")[0].strip() for line in PEER_LOCK.read_text().splitlines() if line.split("#")[0].strip()]
+    return [line.strip() for line in PEER_LOCK.read_text().splitlines() if line.strip() and not line.startswith("#")]
 
 
 def _same_distribution_here(pin: str):
@@ -333,10 +333,11 @@ def ensure_peer_venv() -> Path:
     print(f"bench: installing {PEER} and what it needs into {PEER_VENV} (once)", flush=True)
     started = time.perf_counter()
     subprocess.run([sys._base_executable, "-m", "venv", "--without-pip", str(PEER_VENV)], check=True)
-    linked = [pin for pin in pins if _same_distribution_here(pin)]
+    here = {pin: _same_distribution_here(pin) for pin in pins}
+    linked = [pin for pin in pins if here[pin]]
     for pin in linked:
-        _link_distribution(_same_distribution_here(pin), PEER_VENV)
-    rest = [pin for pin in pins if pin not in linked]
+        _link_distribution(here[pin], PEER_VENV)
+    rest = [pin for pin in pins if not here[pin]]
     pip = [sys.executable, "-m", "pip", "--python", str(PEER_VENV / "bin" / "python")]
     installed = subprocess.run(
         pip + ["install", "--quiet", "--disable-pip-version-check", "--no-deps", *rest],

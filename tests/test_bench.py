@@ -27,29 +27,22 @@ def _pins(lines) -> dict[str, str]:
     return pins
 
 
-def _lessons_pins() -> list[str]:
-    """requirements.txt's pins above the site's section: the packages the lessons import."""
-    pins = []
-    for line in (REPO / "requirements.txt").read_text().splitlines():
-        if line.startswith("# The site"):
-            return pins
-        if line and not line.startswith("#"):
-            pins.append(line)
-    raise AssertionError("requirements.txt has no '# The site' section")
+def _project_pins() -> tuple[list[str], list[str]]:
+    """requirements.txt's pins: those above the site's section (the packages the lessons import), then all."""
+    lines = (REPO / "requirements.txt").read_text().splitlines()
+    pins = [line for line in lines if line and not line.startswith("#")]
+    site = lines.index("# The site: MkDocs, the Material theme, notebooks as pages.")
+    return [line for line in lines[:site] if line and not line.startswith("#")], pins
 
 
 def test_the_peer_is_pinned_whole_and_executes_the_lessons_with_the_projects_versions():
     bench = _bench()
     peer = _pins(bench.peer_pins())
     assert _pins([bench.PEER]).items() <= peer.items()
-    lessons = _pins(_lessons_pins())
+    lessons_pins, all_pins = _project_pins()
+    lessons = _pins(lessons_pins)
     assert {"torch", "torchsummary", "numpy"} <= lessons.keys()
     differ = {name: (version, peer.get(name)) for name, version in lessons.items() if peer.get(name) != version}
     assert differ == {}, f"bench/peer-requirements.txt differs from requirements.txt on (project, peer): {differ}"
     # What the peer executes with: the project's kernel too, so only the program around it differs.
-    assert (
-        peer["ipykernel"]
-        == _pins(
-            [line for line in (REPO / "requirements.txt").read_text().splitlines() if line.startswith("ipykernel==")]
-        )["ipykernel"]
-    )
+    assert peer["ipykernel"] == _pins(all_pins)["ipykernel"]
