@@ -440,6 +440,14 @@ SCROLL_TO_THE_END = """async () => {
   }
 }"""
 
+# A lazily loaded figure the quick scroll passed before Chromium noticed it (a busy machine) would
+# never start loading: each check brings the first figure still waiting into view.
+EVERY_IMAGE_ARRIVED = """() => {
+  const waiting = [...document.images].filter(image => !image.complete);
+  if (waiting.length) waiting[0].scrollIntoView();
+  return waiting.length === 0;
+}"""
+
 
 def _weigh(browser, url: str, origin: str) -> tuple[dict, list[str]]:
     """A first visit (empty cache), read to the end: bytes received for the page and everything
@@ -450,10 +458,14 @@ def _weigh(browser, url: str, origin: str) -> tuple[dict, list[str]]:
     page.on("requestfinished", lambda request: responses.append(request))
     page.goto(url, wait_until="networkidle")
     page.evaluate(SCROLL_TO_THE_END)
-    page.wait_for_function("[...document.images].every(image => image.complete)")
+    try:
+        page.wait_for_function(EVERY_IMAGE_ARRIVED, polling=200)
+    except PlaywrightTimeoutError:
+        pass  # the figures still waiting are reported below, by name, with the broken ones
     page.wait_for_load_state("networkidle")
     broken_images = page.evaluate(
-        "[...document.images].filter(image => image.naturalWidth === 0).map(image => image.getAttribute('src'))"
+        "[...document.images].filter(image => !image.complete || image.naturalWidth === 0)"
+        ".map(image => image.getAttribute('src'))"
     )
     loaded = {}
     for request in responses:
