@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import lesson_runner
+from measure import suite_record
 from measure.pages_server import serving
 
 REPO = Path(__file__).resolve().parent.parent
@@ -122,14 +123,54 @@ def pytest_configure(config):
         lesson_runner.determinism_by_default = True
 
 
-def pytest_terminal_summary(terminalreporter):
+# A full run (`make test`) is timed and its record kept for the bench (measure/suite_record.py).
+FULL_RUN: dict = {}
+
+
+def pytest_sessionstart(session):
+    if suite_record.is_full_run(session.config.invocation_params.args):
+        FULL_RUN.update(
+            started=time.perf_counter(), cold=suite_record.starts_cold(REPO), fingerprint=suite_record.fingerprint(REPO)
+        )
+
+
+def _record_the_full_run(terminalreporter, exitstatus, lessons_line: str) -> None:
+    seconds = time.perf_counter() - FULL_RUN["started"]
+    if suite_record.fingerprint(REPO) != FULL_RUN["fingerprint"]:
+        return  # a source changed while the suite ran: the time is of no one tree
+    stats = terminalreporter.stats
+    counts = ", ".join(f"{len(stats[kind])} {kind}" for kind in ["passed", "failed", "error"] if stats.get(kind))
+    failures = [
+        f"{'ERROR' if kind == 'error' else 'FAILED'} {report.nodeid} - "
+        + (report.longreprtext.strip().splitlines() or [""])[-1]
+        for kind in ["failed", "error"]
+        for report in stats.get(kind, [])
+    ]
+    suite_record.write(
+        REPO,
+        {
+            "seconds": seconds,
+            "finished": time.strftime("%Y-%m-%d %H:%M %Z"),
+            "exit_code": int(exitstatus),
+            "summary": [line for line in [lessons_line, f"{counts} in {seconds:.2f}s"] if line],
+            "failed": [failure.split(" - ")[0] for failure in failures],
+            "failures": failures,
+            "cold": FULL_RUN["cold"],
+            "fingerprint": FULL_RUN["fingerprint"],
+        },
+    )
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus):
+    lessons_line = ""
     ran = lesson_runner.RUN_LOG
     if ran["executed"] or ran["cached"]:
-        terminalreporter.write_line(
+        lessons_line = (
             f"lessons: {ran['executed']} executed, {ran['cached']} taken from the cache "
             f"(keyed by notebook, requirements, Python and torch)"
             + (f", {ran['executed_again']} executed again to compare the outputs" if ran["executed_again"] else "")
         )
+        terminalreporter.write_line(lessons_line)
     if "done" in BACKGROUND and "suite_done" in BACKGROUND:
         terminalreporter.write_line(
             f"browsers in the background: {BACKGROUND['seconds']:.0f} s of work, finished "
@@ -142,3 +183,6 @@ def pytest_terminal_summary(terminalreporter):
         for name, line in getattr(report, "user_properties", []):
             if name == "measured":
                 terminalreporter.write_line(line)
+    # Interrupted, or stopped by an internal or usage error: not a run of the whole suite.
+    if FULL_RUN and exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        _record_the_full_run(terminalreporter, exitstatus, lessons_line)
