@@ -593,7 +593,7 @@ def report(results: dict) -> str:
         row("serial limit (lessons as plain scripts, one after another)", "serial_limit"),
         row("Jupyter Book v1, execution on", "jupyter_book", m.get("jupyter_book", {}).get("version", "")),
         row(
-            "`make test` from a fresh clone after set-up",
+            "`make test` after set-up, nothing cached",
             "make_test",
             "; ".join([*m.get("make_test", {}).get("summary", []), m.get("make_test", {}).get("measured", "")]),
         ),
