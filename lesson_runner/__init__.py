@@ -689,7 +689,8 @@ def _execute_all(
 
 # --- the Python blocks of docs/ -------------------------------------------------------------------
 
-PYTHON_FENCE = re.compile(r"^(?P<indent>[ \t]*)```python\n(?P<body>.*?)^(?P=indent)```", re.S | re.M)
+# ```python, and ```python exec="on" ... (a block markdown-exec runs as the page is built).
+PYTHON_FENCE = re.compile(r"^(?P<indent>[ \t]*)```python(?:[ \t][^\n]*)?\n(?P<body>.*?)^(?P=indent)```", re.S | re.M)
 
 
 def python_blocks(markdown: str) -> list[str]:

@@ -21,6 +21,10 @@
   back; the site and its search index come out byte for byte the same (a test builds it both ways).
 - on_post_page: copies the lesson's source notebook (no outputs) next to the page, where that
   button points. On lesson pages it links the shared notebook stylesheet; on_post_build writes it.
+- on_config, on_page_markdown: a ```python exec="on"``` block of docs/ (run by markdown-exec as
+  the page is built, printing the Markdown that goes on the page) that raises fails the strict
+  build with markdown-exec's warning, which shows the block and its traceback; the hook adds the
+  page it is on.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -57,6 +62,38 @@ _build = {"stylesheets": [], "lesson_pages": []}
 
 def _is_lesson(page) -> bool:
     return page.file.src_uri.startswith(LESSON_PREFIX) and page.file.src_uri.endswith(".ipynb")
+
+
+class _NameThePage(logging.Filter):
+    """Puts `docs/<page>: ` before each message of markdown-exec's loggers while a page is built."""
+
+    names_the_page = True  # how a filter left by an earlier build of `mkdocs serve` is found
+    page: str | None = None
+
+    def filter(self, record):
+        if self.page is not None:
+            record.msg = f"docs/{self.page}: {record.msg}"
+        return True
+
+
+_page_namer = _NameThePage()
+
+
+def on_config(config):
+    # A filter acts only on records logged by its own logger, so it goes on each of markdown-exec's
+    # (its plugin, imported by now, has made them).
+    for name in list(logging.Logger.manager.loggerDict):
+        if name.startswith("mkdocs.plugins.markdown_exec"):
+            logger = logging.getLogger(name)
+            for old in [old for old in logger.filters if getattr(old, "names_the_page", False)]:
+                logger.removeFilter(old)
+            logger.addFilter(_page_namer)
+    return config
+
+
+def on_page_markdown(markdown, page, config, files):
+    _page_namer.page = page.file.src_uri  # until the next page's Markdown: its blocks run in between
+    return markdown
 
 
 def on_pre_build(config):

@@ -1,16 +1,17 @@
-"""The Python blocks of docs/ run under the lessons' checks, page by page, and the quick reference's table is true.
+"""The Python blocks of docs/ run under the lessons' checks, page by page, and the quick reference's table is computed.
 
 Each page's blocks run in order in one fresh kernel, in an empty working folder, like a script: a block
 must not raise, hang, read the network or a file it did not create, or print what changes from run to run.
 tests/broken_docs/ proves each check on a deliberately broken page.
 """
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-import torch
-from torch import nn
 
 import lesson_runner
 
@@ -109,17 +110,37 @@ def test_two_runs_report_unseeded_numbers(reports_of_two_runs):
     assert match[1] != match[2]
 
 
-def test_reference_shape_table_matches_the_layers():
+def test_the_reference_shape_table_is_computed_not_typed():
+    """Its rows are printed by a ```python exec="on"``` block when the page is built (the built
+    table is checked against PyTorch in test_site); the tests run that block with the others."""
     text = (DOCS / "reference.md").read_text()
-    table = text.split("## The shapes of the MNIST CNN")[1].split("\n\n")[1]
-    rows = [line.split("|")[1:3] for line in table.splitlines()[2:]]
-    documented = [shape.strip() for _, shape in rows]
-    layers = [nn.Conv2d(1, 16, 5, 1, 2), nn.MaxPool2d(2), nn.Conv2d(16, 32, 5, 1, 2), nn.MaxPool2d(2)]
-    x = torch.zeros(1, 1, 28, 28)
-    measured = ["1 × 28 × 28"]
-    for layer in layers:
-        x = layer(x)
-        measured.append(" × ".join(str(size) for size in x.shape[1:]))
-    channels, height, width = x.shape[1:]
-    measured.append(f"{channels} · {height} · {width} = {x[0].numel()}")
-    assert documented == measured
+    section = text.split("## The shapes of the MNIST CNN")[1].split("\n## ")[0]
+    assert '```python exec="on"' in section
+    assert not re.search(r"^\|.*×.*\|$", section, re.M), "a typed table row in the shapes section"
+    assert any('print(f"| flatten |' in block for block in lesson_runner.python_blocks(text))
+
+
+def test_a_failing_exec_block_fails_the_build_and_names_its_page(tmp_path):
+    """markdown-exec alone says a block failed, with its code and traceback, not on which page: the
+    lesson_runner hook's on_config and on_page_markdown add it. A strict build of a small site with
+    those two, markdown-exec and one broken page."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Fine\n")
+    (tmp_path / "docs" / "broken.md").write_text('# Broken\n\n```python exec="on"\nprint(len(None))\n```\n')
+    (tmp_path / "names_the_page.py").write_text("from lesson_runner.mkdocs_hook import on_config, on_page_markdown\n")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: broken\nstrict: true\nhooks: [names_the_page.py]\n"
+        "plugins: [{markdown-exec: {languages: [python], ansi: 'off'}}]\n"
+        "markdown_extensions: [pymdownx.superfences]\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(lesson_runner.REPO), "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build"], cwd=tmp_path, capture_output=True, text=True, env=env
+    )
+    assert result.returncode != 0
+    assert (
+        "WARNING -  docs/broken.md: markdown_exec: Execution of python code block exited with errors" in result.stderr
+    )
+    assert "print(len(None))" in result.stderr
+    assert "TypeError: object of type 'NoneType' has no len()" in result.stderr
+    assert "docs/index.md:" not in result.stderr

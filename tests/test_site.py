@@ -150,6 +150,29 @@ def _copy_of_the_sources(folder: Path) -> Path:
     return folder
 
 
+def test_the_reference_shape_table_on_the_page_is_what_pytorch_computes(built_site):
+    import torch
+    from bs4 import BeautifulSoup
+    from torch import nn
+
+    soup = BeautifulSoup(page(built_site, "reference"), "html.parser")
+    section = soup.find(id="the-shapes-of-the-mnist-cnn")
+    rows = [[cell.get_text() for cell in row.find_all("td")] for row in section.find_next("table").find_all("tr")[1:]]
+    x = torch.zeros(1, 1, 28, 28)
+    measured = [["input", "1 × 28 × 28"]]
+    for written, layer in [
+        ("Conv2d(1, 16, 5, 1, 2)", nn.Conv2d(1, 16, 5, 1, 2)),
+        ("MaxPool2d(2)", nn.MaxPool2d(2)),
+        ("Conv2d(16, 32, 5, 1, 2)", nn.Conv2d(16, 32, 5, 1, 2)),
+        ("MaxPool2d(2)", nn.MaxPool2d(2)),
+    ]:
+        x = layer(x)
+        measured.append([written, " × ".join(str(size) for size in x.shape[1:])])
+    channels, height, width = x.shape[1:]
+    measured.append(["flatten", f"{channels} · {height} · {width} = {x[0].numel()}"])
+    assert rows == measured
+
+
 def test_landing_page_leads_with_the_error_and_the_fix(built_site):
     html = page(built_site, "")
     body = html.split('<article class="md-content__inner md-typeset">')[1]
