@@ -68,15 +68,21 @@ def answer_count(page, selector) -> str | None:
     return page.get_attribute(selector, "data-updates")
 
 
+# A new answer (the pages number them), and none still to come: the output is aria-busy from each
+# keystroke until the answer to it. On a slow machine, two fields filled one after the other can get
+# an answer to the first alone in between; the second field's keystroke marks the output busy again,
+# so only the answer to both is read.
+ANSWERED = """([selector, after]) => {
+  const output = document.querySelector(selector);
+  return output.dataset.updates !== after && output.getAttribute("aria-busy") !== "true";
+}"""
+
+
 def settled_text(page, selector, expected: str | None = None, after: str | None = None) -> str:
-    """The text of the result once the page has answered again (the pages number their answers,
-    after a short pause in typing), and once it shows `expected`."""
+    """The text of the result once the page has answered what was typed last (after a short pause
+    in typing, see ANSWERED), and once it shows `expected`."""
     if after is not None:
-        page.wait_for_function(
-            "([selector, after]) => document.querySelector(selector).dataset.updates !== after",
-            arg=[selector, after],
-            timeout=5000,
-        )
+        page.wait_for_function(ANSWERED, arg=[selector, after], timeout=5000)
     if expected is not None:
         expect(page.locator(selector)).to_contain_text(expected, timeout=5000)
     return page.locator(selector).inner_text()

@@ -43,11 +43,17 @@ function countUpdate(output) {
   output.dataset.updates = String(Number(output.dataset.updates || "0") + 1);
 }
 
-function whenTyped(fields, update) {
+/** The output answers once per pause in typing. Until then it is marked aria-busy: a screen reader
+ * waits for the answer to the text as typed instead of reading one to half of it, and so can a test. */
+function whenTyped(fields, output, update) {
   let timer = null;
   const later = () => {
     clearTimeout(timer);
-    timer = setTimeout(update, UPDATE_DELAY_MS);
+    output.setAttribute("aria-busy", "true");
+    timer = setTimeout(() => {
+      update();
+      output.removeAttribute("aria-busy");
+    }, UPDATE_DELAY_MS);
   };
   for (const field of fields) field.addEventListener("input", later);
   update();
@@ -69,7 +75,7 @@ function setUpDecoder(field, output) {
     output.dataset.kind = result.kind;
     countUpdate(output);
   };
-  whenTyped([field], update);
+  whenTyped([field], output, update);
   const example = document.getElementById("decoder-example");
   if (example) {
     example.hidden = false;
@@ -165,7 +171,7 @@ function setUpCalculator(shapeField, layersField, output) {
     output.dataset.state = result.inputError ? "input-error" : result.error ? "error" : "ok";
     countUpdate(output);
   };
-  whenTyped([shapeField, layersField], update);
+  whenTyped([shapeField, layersField], output, update);
 }
 
 const decoderField = document.getElementById("error-message");
