@@ -406,9 +406,8 @@ def make_test(copy: Path, rerun: bool) -> dict:
     raised: the bench measures, the suite judges."""
     record = None if rerun else suite_record.read_matching(REPO)
     if record is not None:
-        fields = ["seconds", "summary", "exit_code", "failed", "failures"]
         return {
-            **{field: record[field] for field in fields},
+            **{field: record[field] for field in ["summary", "exit_code", "failed", "failures"]},
             "seconds": [record["seconds"]],
             "measured": f"the make test run that finished {record['finished']}",
         }
