@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import textwrap
 
+from instructor_kit import lesson_facts
 from instructor_kit.lesson_facts import LessonFacts
 
 GUIDE_DIR = "instructors"
@@ -158,4 +159,5 @@ def schedule(lessons: list[tuple[LessonFacts, str, str]]) -> str:
         f"| {_clock(start)} | **Total: {len(lessons)} lessons, {_clock(start)} h** | **{_minutes(teaching)}** | "
         f"**{_minutes(exercise)}** ({count} exercises) | | |"
     )
+    out.extend(["", lesson_facts.pace_sentence()])
     return "\n".join(out)

@@ -93,6 +93,64 @@ class LessonFacts:
         return self.teaching_minutes + self.exercise_minutes
 
 
+# The pace a lesson's stated minutes must allow (tests/test_lesson_timing.py holds every lesson to
+# it, and the schedule states it): an instructor presents this many lines of code and words of prose
+# a minute, and learners write this many lines of a solution a minute. Code that is not presented
+# (folded drawing helpers, cells skipped on the slides) and speaker notes do not count.
+PRESENTED_CODE_LINES_PER_MINUTE = 8
+PRESENTED_WORDS_PER_MINUTE = 150
+SOLUTION_LINES_PER_MINUTE = 4
+MAX_CELLS = 45
+
+
+@dataclass
+class Workload:
+    """What a lesson asks of its minutes, counted from its cells."""
+
+    code_lines: int  # presented code, blank lines and comments left out
+    words: int  # prose on the reader's page
+    solution_lines: int
+
+    @property
+    def teaching_minutes(self) -> float:
+        return self.code_lines / PRESENTED_CODE_LINES_PER_MINUTE + self.words / PRESENTED_WORDS_PER_MINUTE
+
+    @property
+    def exercise_minutes(self) -> float:
+        return self.solution_lines / SOLUTION_LINES_PER_MINUTE
+
+
+def _code_lines(source: str) -> int:
+    return sum(1 for line in source.splitlines() if line.strip() and not line.strip().startswith("#"))
+
+
+def workload(notebook) -> Workload:
+    """Count a notebook (nbformat or plain JSON cells) the way the pace above reads it."""
+    code = words = solutions = 0
+    for cell in notebook["cells"]:
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        tags = cell.get("metadata", {}).get("tags", [])
+        kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+        if cell["cell_type"] == "markdown":
+            if kind != "notes" and SLIDES_ONLY_TAG not in tags:
+                words += len(source.split())
+        elif cell["cell_type"] == "code":
+            if SOLUTION_TAG in tags:
+                solutions += _code_lines(source)
+            elif "drawing-code" not in tags and kind != "skip":
+                code += _code_lines(source)
+    return Workload(code, words, solutions)
+
+
+def pace_sentence() -> str:
+    return (
+        f"The minutes assume an instructor presents about {PRESENTED_CODE_LINES_PER_MINUTE} lines of code "
+        f"and {PRESENTED_WORDS_PER_MINUTE} words of prose a minute (folded drawing code and speaker notes "
+        f"not counted), and that learners write about {SOLUTION_LINES_PER_MINUTE} lines of a solution a "
+        "minute; the tests hold every lesson's stated minutes to that pace."
+    )
+
+
 def slide_type(cell) -> str | None:
     return cell.metadata.get("slideshow", {}).get("slide_type")
 

@@ -98,6 +98,28 @@ def test_06_one_parameter_at_a_time_table(executed_lessons):
         ("k=3, d=3, s=3", "8", "8"),
     ], where
 
+    # The table shows 28 -> 13 for k=3, s=2: the lesson must not call that "halving, rounding down".
+    prose = "\n".join(
+        cell.source for cell in executed_lessons[OUTPUT_SIZE].notebook.cells if cell.cell_type == "markdown"
+    )
+    assert "halves it (rounding down)" not in prose, f"{OUTPUT_SIZE}: the false stride-2 rule is back"
+
+
+def test_06_stride_2_rounds_up_with_half_padding_on_odd_and_even_sizes(executed_lessons):
+    cell, where = find_cell(executed_lessons, OUTPUT_SIZE, "for n in (28, 27):")
+    found = re.findall(
+        r"n = (\d+): k=3, s=2, p=1 -> (\d+); k=3, s=2, p=0 -> (\d+); n / 2 rounded up: (\d+)", cell_text(cell)
+    )
+    assert [n for n, *_ in found] == ["28", "27"], where
+    for n, padded, unpadded, rounded_up in found:
+        # The rule the prose states: with padding (k - 1)/2, stride 2 gives n / 2 rounded up.
+        assert padded == rounded_up, f"{where}: n = {n}: padded {padded}, rounded up {rounded_up}"
+        assert int(unpadded) < int(padded), f"{where}: n = {n}: without padding the size must be smaller"
+    prose = "\n".join(
+        cell.source for cell in executed_lessons[OUTPUT_SIZE].notebook.cells if cell.cell_type == "markdown"
+    )
+    assert "n / 2 rounded **up**" in prose, OUTPUT_SIZE
+
 
 def test_06_same_padding_ceil_mode_and_the_refusals(executed_lessons):
     notebook = executed_lessons[OUTPUT_SIZE].notebook
@@ -124,7 +146,7 @@ def test_06_network_predicted_and_drawn(executed_lessons):
     rows = re.findall(r"^\| `.+?` \| ([\d ×]+) \| ([\d ×]+) \|$", cell_text(cell), re.M)
     assert [predicted for predicted, measured in rows] == [measured for predicted, measured in rows], where
     assert rows[-1] == ("1536", "1536") and rows[0] == ("8 × 40 × 51", "8 × 40 × 51"), where
-    cell, where = find_cell(executed_lessons, OUTPUT_SIZE, "def layer_label(module):")
+    cell, where = find_cell(executed_lessons, OUTPUT_SIZE, "steps = draw_shape_flow(spectrogram_net")
     assert len(images(cell)) == 1, f"{where}: expected the shape-flow diagram"
 
 
@@ -186,7 +208,7 @@ def test_07_tools_and_where_they_disagree(executed_lessons):
     ], where
     cell, where = find_cell(executed_lessons, PARAMETERS, "class Scale(nn.Module):")
     assert "sum(p.numel()): 60, torchinfo: 60, torchsummary: 50" in cell_text(cell), where
-    cell, where = find_cell(executed_lessons, PARAMETERS, "def layer_label(module):")
+    cell, where = find_cell(executed_lessons, PARAMETERS, "steps = draw_shape_flow(")
     assert len(images(cell)) == 1, f"{where}: expected the shape-flow diagram"
 
 
