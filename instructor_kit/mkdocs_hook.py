@@ -153,7 +153,7 @@ def on_page_content(html, page, config, files):
 
 def _guide_page(html: str) -> str:
     """The script's code and what it prints are the lesson's own, already on its page: indexed,
-    they were two thirds of the search index that every page loads, and a hit on them would lead
+    they would be most of the search index that every page loads, and a hit on them would lead
     away from the lesson."""
     soup = BeautifulSoup(html, "html.parser")
     keep_out_of_search(soup, ".highlight")

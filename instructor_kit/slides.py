@@ -387,7 +387,7 @@ def cached_deck(path: Path, notebook, facts: LessonFacts, lesson_url: str, index
 def cached_decks(requests: list[tuple]) -> list[str]:
     """cached_deck for several lessons, (path, notebook, facts, lesson_url, index_url) each: the
     decks not in the cache are rendered side by side, one process per core (nbconvert and
-    BeautifulSoup are pure Python; nine decks one after another took 4 s of a cold build)."""
+    BeautifulSoup are pure Python: one process renders one deck at a time, on one core)."""
     page_cache.run_side_by_side(deck_jobs(requests))
     return [_deck_file(*request).read_text() for request in requests]
 

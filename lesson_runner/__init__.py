@@ -535,7 +535,8 @@ def _cached(source: Source) -> ExecutedLesson | None:
         return None
     seconds = json.loads(source.cache_file.with_suffix(".json").read_text())["seconds"]
     # Written by _store (nbformat.write checks it against the schema): read back without checking
-    # it again. A warm build reads every lesson twice, once per hook; validation was most of it.
+    # it again. A warm build reads every lesson twice, once per hook, and validating would be
+    # most of that reading.
     notebook = nbformat.reader.reads(source.cache_file.read_text())
     return ExecutedLesson(source.path, notebook, seconds, from_cache=True)
 
@@ -617,8 +618,8 @@ def _execute_all(
     when_executed: Callable[[ExecutedLesson], None] | None = None,
 ) -> list[ExecutedLesson]:
     # One lesson more than there are cores: a kernel waits now and then (starting, answering over
-    # ZeroMQ), and the extra lesson fills those gaps. Nine lessons on 2 cores: 34 s with 2 at a
-    # time, 28 s with 3, 30 s with 4 (2026-12-02).
+    # ZeroMQ), and the extra lesson fills those gaps. More than one extra only makes the kernels
+    # compete for the cores (bench/README.md has the measurements).
     jobs = jobs or (os.cpu_count() or 1) + 1
     determinism = determinism_requested() if determinism is None else determinism
     results: dict[Path, ExecutedLesson] = {}

@@ -1,8 +1,8 @@
 """The kernel template: one process that has imported what every lesson imports, and forks kernels.
 
-Every lesson's kernel used to start a fresh Python, import IPython and ipykernel, and then spend two
-seconds importing torch: nine lessons paid for the same imports nine times, which was more than the
-lessons' own work. The template pays once. For each kernel the harness asks for, it forks: the child
+A spawned kernel starts a fresh Python, imports IPython and ipykernel, and then spends seconds
+importing torch: nine lessons would pay for the same imports nine times, more than the lessons'
+own work. The template pays once. For each kernel the harness asks for, it forks: the child
 is a new process with nothing of any lesson in it, only the modules already imported, and it runs
 `python -m ipykernel_launcher` exactly as a spawned kernel would (its own session, working folder,
 environment, standard streams, and fresh random seeds).
@@ -56,9 +56,9 @@ def preload() -> None:
     # this before any cell runs, so a lesson that imports matplotlib finds the backend it would find.
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     # Several kernels share the cores. An OpenMP thread of torch that waits for work spins by
-    # default, on a core another kernel needs; passive, it sleeps (executing the nine lessons:
-    # 14.1 -> 13.2 s, kernel CPU 19 -> 16 s). OpenMP reads this once, when torch loads it, here;
-    # it changes no output, and the kernels' own environment stays as it was given.
+    # default, on a core another kernel needs; passive, it sleeps and leaves that core free.
+    # OpenMP reads this once, when torch loads it, here; it changes no output, and the kernels'
+    # own environment stays as it was given.
     passive = "OMP_WAIT_POLICY" not in os.environ
     if passive:
         os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
@@ -184,7 +184,8 @@ def main() -> None:
     except (BrokenPipeError, ConnectionResetError):
         return  # the harness went away: nothing is left to do
     if child is None:
-        # Done, with nothing to write: leave without tearing torch down (1.4 s the harness waited).
+        # Done, with nothing to write: leave without tearing torch down, which takes over a
+        # second that the harness would spend waiting for this process to end.
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(0)

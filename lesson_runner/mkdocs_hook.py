@@ -271,9 +271,9 @@ def _take_stylesheets(soup) -> list[str]:
 def _keep_cells_out_of_search(soup):
     """Code cells, their outputs (tables, tracebacks, summaries) and prompts ("In [3]:") stay on
     the page but out of the search index, which then holds the lessons' prose, headings and the
-    code quoted in them. Every page loads the whole index: indexed, the code cells made up four
-    fifths of it (139 of 179 KB of text for nine lessons), and Material files them all under the
-    top of the lesson (nbconvert nests the headings in cells), so a hit on them led nowhere."""
+    code quoted in them. Every page loads the whole index: indexed, the code cells would be most
+    of it, and Material would file them all under the top of the lesson (nbconvert nests the
+    headings in cells), so a hit on them would lead nowhere."""
     keep_out_of_search(soup, ".jp-OutputArea, .jp-InputPrompt, .jp-CodeCell .jp-InputArea-editor")
 
 

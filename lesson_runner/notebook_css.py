@@ -39,8 +39,8 @@ class _Page:
     def __init__(self, html: str):
         self.soup = BeautifulSoup(html, "html.parser")
         # The page's elements by class and by tag name: a selector can only match an element that
-        # has the class or tag its last compound names, so only those are tried (select_one tried
-        # every element of the page for each selector that matched nothing: most of the time).
+        # has the class or tag its last compound names, so only those are tried (select_one would
+        # try every element of the page for each selector that matches nothing, as most do).
         self.by_class: dict[str, list] = {}
         self.by_name: dict[str, list] = {}
         for tag in self.soup.find_all(True):

@@ -1,5 +1,6 @@
 """What the MkDocs hooks make of a page, kept under .cache/pages/ so that a build where the page
-and the hook's code are unchanged parses no HTML (BeautifulSoup took most of a warm build)."""
+and the hook's code are unchanged parses no HTML (parsing with BeautifulSoup would be most of a
+warm build's work)."""
 
 from __future__ import annotations
 

@@ -55,9 +55,9 @@ def make_server(site_dir: Path, port: int = 0) -> http.server.ThreadingHTTPServe
 def serving(site_dir: Path, port: int = 0):
     """The site served by a process of its own while the block runs; yields its base URL.
 
-    Not a thread of the caller: a server sharing the interpreter with Playwright's clients waited
-    on them for the GIL, and every request of every page waited with it (the browser tests' visits
-    took half as long again, and more browsers side by side made them slower, not faster)."""
+    Not a thread of the caller: a server sharing the interpreter with Playwright's clients waits
+    on them for the GIL, and every request of every page waits with it, so that more browsers side
+    by side would make the visits slower, not faster."""
     server = subprocess.Popen(
         [sys.executable, "-m", "measure.pages_server", str(site_dir), str(port)],
         cwd=Path(__file__).resolve().parent.parent,

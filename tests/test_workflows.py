@@ -1,4 +1,4 @@
-"""The GitHub Actions workflow: linted by zizmor, and it does what the README says it does."""
+"""The GitHub Actions workflow: linted by zizmor, and it runs what .ci/run runs, the determinism pass included."""
 
 import subprocess
 import sys
@@ -9,6 +9,16 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 WORKFLOWS = REPO / ".github" / "workflows"
 ZIZMOR = Path(sys.executable).parent / "zizmor"
+
+
+# The second run that only CI makes: every lesson and docs page executed again and compared.
+DETERMINISM_PASS = ".venv/bin/python -m pytest -m lessons --determinism -q"
+
+
+def ci_run_commands() -> list[str]:
+    """The commands .ci/run runs once the machine is set up: from `make test` on, comments left out."""
+    lines = [line.strip() for line in (REPO / ".ci" / "run").read_text().splitlines()]
+    return [line for line in lines[lines.index("make test") :] if line and not line.startswith("#")]
 
 
 def test_zizmor_finds_nothing_even_pedantic():
@@ -28,10 +38,15 @@ def test_the_site_workflow_tests_every_change_and_publishes_main():
     triggers = workflow[True]  # YAML 1.1 reads the key `on` as True
     assert set(triggers) == {"push", "pull_request"}
     test, publish = workflow["jobs"]["test"], workflow["jobs"]["publish"]
-    assert [step["run"] for step in test["steps"] if "run" in step] == ["make test"]
+    runs = [step["run"] for step in test["steps"] if "run" in step]
+    assert runs == ci_run_commands(), f"the workflow runs {runs}, .ci/run runs {ci_run_commands()}"
+    assert runs == ["make test", DETERMINISM_PASS], runs
     uploads = [step for step in test["steps"] if step.get("uses", "").startswith("actions/upload-pages-artifact@")]
     assert [step["with"]["path"] for step in uploads] == ["site/"]
     assert uploads[0]["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    # The site is handed to Pages only after both runs passed (a step's `if` implies success()).
+    determinism = next(i for i, step in enumerate(test["steps"]) if step.get("run") == DETERMINISM_PASS)
+    assert test["steps"].index(uploads[0]) > determinism, "the site is published before the determinism pass"
     assert publish["needs"] == "test" and publish["if"] == uploads[0]["if"]
     assert publish["steps"][0]["uses"].startswith("actions/deploy-pages@")
     for job in workflow["jobs"].values():
