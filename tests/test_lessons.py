@@ -63,13 +63,38 @@ def expected_errors(notebook):
     ]
 
 
+SUMMARY_CALL = 'summary(cnn, (1, 28, 28), device="cpu")'
+
+
+def cell_by_id(notebook, cell_id):
+    """The cell with this id, and a label naming it for failure messages."""
+    found = [(number, cell) for number, cell in enumerate(notebook.cells, start=1) if cell.get("id") == cell_id]
+    assert len(found) == 1, f"expected one cell with id {cell_id!r}, found {len(found)}"
+    number, cell = found[0]
+    return cell, f"cell {number} (id {cell_id})"
+
+
+def prose(notebook) -> str:
+    """The lesson's Markdown, speaker notes included, and its misconceptions."""
+    cells = [cell.source for cell in notebook.cells if cell.cell_type == "markdown"]
+    misconceptions = notebook.metadata.get("lesson", {}).get("misconceptions", [])
+    return "\n".join(cells + [f"{item['belief']}\n{item['correction']}" for item in misconceptions])
+
+
+def stream(cell) -> str:
+    return "".join(output.text for output in cell.outputs if output.output_type == "stream")
+
+
+MESSAGE = re.compile(r"mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)")
+
+
 def test_lesson_1_raises_the_exact_error_from_summary(executed_lessons):
     notebook = executed_lessons["01-reproduce-the-error.ipynb"].notebook
     assert expected_errors(notebook)[0] == (
         "RuntimeError",
         "mat1 and mat2 shapes cannot be multiplied (2x1568 and 1050x10)",
     )
-    summary_cell = next(cell for cell in notebook.cells if cell.source.startswith("summary(cnn, (1, 28, 28))"))
+    summary_cell = next(cell for cell in notebook.cells if cell.source.startswith(SUMMARY_CALL))
     assert summary_cell.outputs[0].evalue == "mat1 and mat2 shapes cannot be multiplied (2x1568 and 1050x10)"
     # The seed model, exactly as posted.
     model_cell = next(cell for cell in notebook.cells if "class CNN" in cell.source)
@@ -91,12 +116,52 @@ def test_lesson_1_traceback_shows_the_frames_that_matter(executed_lessons):
         output for cell in notebook.cells for output in cell.get("outputs", []) if output.output_type == "error"
     )
     traceback = lesson_runner.ANSI.sub("", "\n".join(error.traceback))
-    assert "----> 1 summary(cnn, (1, 28, 28))" in traceback
+    assert f"----> 1 {SUMMARY_CALL}" in traceback
     assert "---> 29         output = self.out(x)" in traceback
     assert "File torch/nn/modules/linear.py" in traceback
     assert "frames inside the library hidden" in traceback
     assert "site-packages" not in traceback
     assert traceback.rstrip().endswith("RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x1568 and 1050x10)")
+
+
+def test_lesson_1_says_what_each_number_follows(executed_lessons):
+    """Issue 21: "the other three numbers stay put: they belong to the model" was false; its own
+    exercise 2 changes the second. Every batch the lesson runs is held to what the lesson now says:
+    A is the batch, B follows the image size (32 channels of side/4 × side/4), C and D are the layer's."""
+    name = "01-reproduce-the-error.ipynb"
+    notebook = executed_lessons[name].notebook
+    text = prose(notebook)
+    assert "stay put: they belong to the model" not in text, f"{name}: the false claim is back"
+    seen = []
+    for number, cell in enumerate(notebook.cells, start=1):
+        if cell.cell_type != "code":
+            continue
+        batch = re.search(r"torch\.zeros\((\d+), 1, (\d+), (\d+)\)", cell.source)
+        outputs = stream(cell) + "".join(output.get("evalue", "") for output in cell.outputs)
+        message = MESSAGE.search(outputs)
+        if not batch or not message:
+            continue
+        images, side = int(batch[1]), int(batch[2])
+        a, b, c, d = map(int, message.groups())
+        where = f"{name}, cell {number}: {message[0]}"
+        assert a == images, f"{where}: the first number is not the batch of {images}"
+        assert b == 32 * (side // 4) ** 2, f"{where}: the second number is not 32 · {side // 4} · {side // 4}"
+        assert (c, d) == (1050, 10), f"{where}: the last two are not the layer's (1050, 10)"
+        seen.append((images, side, b))
+    assert seen == [(3, 28, 1568), (1, 28, 1568), (2, 32, 2048)], seen
+    teaching, where = cell_by_id(notebook, "01-09")
+    for fact in ["follows\nthe batch size", "the image size", "`in_features` and `out_features`"]:
+        assert fact in teaching.source, f"{name}, {where}: does not say {fact!r}"
+
+
+def test_lesson_1_defines_the_seed_model_before_any_lesson_uses_it():
+    """Issue 21: "seed model" was used in lessons 3 onwards and never defined."""
+    users = [path.name for path in lesson_runner.lesson_paths() if "seed model" in path.read_text().lower()]
+    assert users[0] == "01-reproduce-the-error.ipynb", f"{users[0]} says 'seed model' before lesson 1 defines it"
+    notebook = json.loads((lesson_runner.LESSONS_DIR / users[0]).read_text())
+    [definition] = [cell for cell in notebook["cells"] if cell["id"] == "01-01"]
+    text = "".join(definition["source"])
+    assert "**seed model**" in text and "nn.Linear(1050, 10)" in text, "lesson 1, cell 01-01: no definition"
 
 
 def test_lesson_2_explains_every_number(executed_lessons):
@@ -111,10 +176,9 @@ def test_lesson_2_explains_every_number(executed_lessons):
         assert row in text
 
 
-def test_lesson_3_writes_the_textbook_form_and_counts_parameters(executed_lessons):
+def test_lesson_3_writes_the_formula_and_counts_parameters(executed_lessons):
     notebook = executed_lessons["03-the-linear-layer.ipynb"].notebook
-    prose = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
-    assert "output = relu(dot(W, input) + b)" in prose
+    assert "output = relu(dot(W, input) + b)" in prose(notebook)
     text = outputs_text(notebook)
     assert "nn.Linear matches x @ W.T + b: True" in text
     assert "nn.Linear(1050, 10): 1050·10 + 10 = 10,510 parameters" in text
