@@ -176,6 +176,41 @@ def test_lesson_2_explains_every_number(executed_lessons):
         assert row in text
 
 
+def test_lesson_2_batch_norm_refuses_only_one_value_per_channel(executed_lessons):
+    """Issue 21: "batch-norm layers refuse to train on a batch of one" was false."""
+    name = "02-read-the-message.ipynb"
+    notebook = executed_lessons[name].notebook
+    assert "refuse to train on a batch of one" not in prose(notebook), f"{name}: the false claim is back"
+    cell, where = cell_by_id(notebook, "02-04b")
+    assert stream(cell) == (
+        "one 3×4×4 image: (1, 3, 4, 4)\n"
+        "one 3×1×1 image: Expected more than 1 value per channel when training, got input size torch.Size([1, 3, 1, 1])\n"
+    ), f"{name}, {where}: printed {stream(cell)!r}"
+
+
+def test_lesson_2_shows_the_rule_fail_when_a_is_not_the_batch(executed_lessons):
+    """Issue 21, section 2: for (AxB and CxD) the layer is nn.Linear(B, D) only when A is the batch.
+    One unbatched image through the fixed model: the message, the rule's layer returning A rows for
+    one image, and the right fix returning one row, all read from the executed cells."""
+    name = "02-read-the-message.ipynb"
+    notebook = executed_lessons[name].notebook
+    raised, where = cell_by_id(notebook, "02-13c")
+    [error] = [output for output in raised.outputs if output.output_type == "error"]
+    assert error.evalue == "mat1 and mat2 shapes cannot be multiplied (32x49 and 1568x10)", f"{name}, {where}"
+    a, b, c, d = map(int, MESSAGE.search(error.evalue).groups())
+    assert a * b == c, f"{name}, {where}: A · B should be C, the sign that A is not the batch"
+    rule, where = cell_by_id(notebook, "02-13e")
+    assert stream(rule) == (
+        f"({a}x{b} and {c}x{d}): the rule says nn.Linear({b}, {d})\n"
+        f"A · B = {a} · {b} = {a * b}, and C = {c}\n"
+        f"1 image through nn.Linear({b}, {d}) -> {a} rows of predictions\n"
+    ), f"{name}, {where}: printed {stream(rule)!r}"
+    fix, where = cell_by_id(notebook, "02-13g")
+    assert stream(fix) == "1 image, (1, 1, 28, 28) -> 1 row of predictions\n", (
+        f"{name}, {where}: printed {stream(fix)!r}"
+    )
+
+
 def test_lesson_3_writes_the_formula_and_counts_parameters(executed_lessons):
     notebook = executed_lessons["03-the-linear-layer.ipynb"].notebook
     assert "output = relu(dot(W, input) + b)" in prose(notebook)
