@@ -211,6 +211,19 @@ def test_lesson_2_shows_the_rule_fail_when_a_is_not_the_batch(executed_lessons):
     )
 
 
+def test_lesson_3_names_the_missing_softmax(executed_lessons):
+    """Issue 21: the post's "10-way softmax layer ... probability scores" is named and corrected."""
+    name = "03-the-linear-layer.ipynb"
+    notebook = executed_lessons[name].notebook
+    section, where = cell_by_id(notebook, "03-10")
+    for words in ['"10-way softmax layer"', "seed model", "logits", "applies log-softmax itself"]:
+        assert words in section.source, f"{name}, {where}: does not say {words!r}"
+    cell, where = cell_by_id(notebook, "03-11b")
+    sums = dict(re.findall(r"^row sums (of the logits|after softmax): *(\[.*\])$", stream(cell), re.M))
+    assert sums["after softmax"] == "[1.0, 1.0, 1.0, 1.0]", f"{name}, {where}"
+    assert sums["of the logits"] != sums["after softmax"], f"{name}, {where}"
+
+
 def test_lesson_3_writes_the_formula_and_counts_parameters(executed_lessons):
     notebook = executed_lessons["03-the-linear-layer.ipynb"].notebook
     assert "output = relu(dot(W, input) + b)" in prose(notebook)
