@@ -263,6 +263,21 @@ def test_lesson_5_fixed_summary_and_the_trap(executed_lessons):
     ]
 
 
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def test_lesson_5_counts_its_robust_ways():
+    """Issue 21: the first cell promised four ways to write the model, and the lesson has three."""
+    notebook = json.loads((lesson_runner.LESSONS_DIR / "05-fix-it.ipynb").read_text())
+    markdown = ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown"]
+    robust = [line for text in markdown for line in text.splitlines() if line.startswith("## Robust ")]
+    assert [line.split(":")[0] for line in robust] == [f"## Robust {n}" for n in range(1, len(robust) + 1)], robust
+    promise = re.search(r"shows (\w+) ways to write the model", markdown[0])
+    assert promise and promise[1] == NUMBER_WORDS[len(robust)], (
+        f"05-fix-it.ipynb, cell 1: promises {promise and promise[1]!r} ways, the lesson has {len(robust)}"
+    )
+
+
 # --- the pictures of the core lessons, drawn by code from the model ---------------------------------
 
 CORE_PICTURES = {
