@@ -211,6 +211,56 @@ def test_lesson_2_shows_the_rule_fail_when_a_is_not_the_batch(executed_lessons):
     )
 
 
+# Where the rule "(AxB and CxD) -> nn.Linear(B, D)" is written, the batch question and the other
+# branch must be close by.
+BATCH_QUESTION = re.compile(
+    r"is A\s+your batch size|whether A is\s+your batch size|whether the first number is\s+your batch", re.I
+)
+FENCED = re.compile(r"^```.*?^```", re.S | re.M)
+OTHER_BRANCH = re.compile(r"not the layer|the layer is right|leave the layer\s+alone")
+
+
+def rule_places():
+    lesson_2 = json.loads((lesson_runner.LESSONS_DIR / "02-read-the-message.ipynb").read_text())
+    yield (
+        "lesson 2",
+        "\n".join("".join(cell["source"]) for cell in lesson_2["cells"] if cell["cell_type"] == "markdown"),
+    )
+    for page in ["index.md", "reference.md"]:
+        yield f"docs/{page}", FENCED.sub("", (lesson_runner.DOCS_DIR / page).read_text())  # prose, not code
+
+
+@pytest.mark.parametrize("where, text", list(rule_places()), ids=lambda value: value if len(value) < 20 else "")
+def test_the_rule_asks_about_the_batch_wherever_it_is_written(where, text):
+    places = [match.start() for match in re.finditer(r"nn\.Linear\(B, D\)", text)]
+    assert places, f"{where}: the rule nn.Linear(B, D) is not written at all"
+    for place in places:
+        around = text[max(0, place - 500) : place + 500]
+        line = text.count("\n", 0, place) + 1
+        assert BATCH_QUESTION.search(around), f"{where}, line {line}: nn.Linear(B, D) without asking if A is the batch"
+        assert OTHER_BRANCH.search(around), f"{where}, line {line}: nn.Linear(B, D) without what to do if A is not"
+    key_points = text.split("## Key points")[-1] if where == "lesson 2" else ""
+    if where == "lesson 2":
+        assert BATCH_QUESTION.search(key_points) and "unsqueeze(0)" in key_points, "lesson 2's key points"
+
+
+def test_lesson_3_names_the_dense_layer_and_its_relu(executed_lessons):
+    """Issue 21: relu(dot(W, input) + b) is a dense layer followed by a ReLU, not "a fully connected
+    layer" as textbooks write it; nn.Linear has no activation inside, shown by its negative outputs."""
+    name = "03-the-linear-layer.ipynb"
+    notebook = executed_lessons[name].notebook
+    text = prose(notebook)
+    reference = (lesson_runner.DOCS_DIR / "reference.md").read_text()
+    for where, words in [(name, text), ("docs/reference.md", reference)]:
+        assert "Textbook" not in words, f"{where}: relu(dot(W, input) + b) is called the textbook layer again"
+        assert "relu(dot(W, input) + b)" in words, where
+        assert re.search(r"dense layer\s+followed by a ReLU", words), f"{where}: does not say dense layer + ReLU"
+        assert 'Dense(units, activation="relu")' in words, f"{where}: does not name Keras's Dense"
+    cell, where = cell_by_id(notebook, "03-06")
+    below_zero = re.search(r"outputs below zero: (\d+) of 15 \(a ReLU would leave none\)", stream(cell))
+    assert below_zero and int(below_zero[1]) > 0, f"{name}, {where}: printed {stream(cell)!r}"
+
+
 def test_lesson_3_names_the_missing_softmax(executed_lessons):
     """Issue 21: the post's "10-way softmax layer ... probability scores" is named and corrected."""
     name = "03-the-linear-layer.ipynb"
@@ -276,6 +326,34 @@ def test_lesson_5_counts_its_robust_ways():
     assert promise and promise[1] == NUMBER_WORDS[len(robust)], (
         f"05-fix-it.ipynb, cell 1: promises {promise and promise[1]!r} ways, the lesson has {len(robust)}"
     )
+
+
+def test_the_landing_page_tells_the_view_trap_truly(executed_lessons):
+    """Issue 21: x.view(-1, 1050) does not always give wrong predictions silently: for most batch sizes it
+    raises. Lesson 5's exercise counts the batch sizes that pass silently."""
+    landing = " ".join((lesson_runner.DOCS_DIR / "index.md").read_text().split())
+    assert "reshapes across images and silently" not in landing, "docs/index.md: the view(-1, 1050) claim is back"
+    assert "For most batch sizes it raises a new error" in landing, "docs/index.md"
+    cell, where = cell_by_id(executed_lessons["05-fix-it.ipynb"].notebook, "05-25")
+    silent = json.loads(re.search(r"for batch sizes: (\[.*\])", stream(cell))[1])
+    assert 0 < len(silent) < 50, f"05-fix-it.ipynb, {where}: {silent} of 1..100 run silently: not 'the few'"
+
+
+def test_the_landing_page_corrects_the_blog_posts_slips():
+    """Issue 21: one box, before the fix, names the post's three slips, each with the lesson that shows it."""
+    landing = (lesson_runner.DOCS_DIR / "index.md").read_text()
+    box = re.search(r'^\?\?\?\+? info "If you came from the blog post[^"]*"\n((?:\n|    .*\n)+)', landing, re.M)
+    assert box and box.start() < landing.index("## The fix in 30 seconds"), "docs/index.md: no early blog-post box"
+    slips = re.split(r"\n    - ", box[1])[1:]
+    expected = [
+        ("softmax", "logits", "lessons/03-the-linear-layer.ipynb#no-softmax-either"),
+        ("output and target", "weight", "lessons/02-read-the-message.ipynb#what-the-message-is-not-about"),
+        ("relu(dot(W, input) + b)", "followed by a ReLU", "lessons/03-the-linear-layer.ipynb#what-nnlinear-computes"),
+    ]
+    assert len(slips) == len(expected), slips
+    for slip, words in zip(slips, expected):
+        for word in words:
+            assert word in " ".join(slip.split()), f"docs/index.md, the blog-post box: {word!r} missing from {slip!r}"
 
 
 # --- the pictures of the core lessons, drawn by code from the model ---------------------------------
