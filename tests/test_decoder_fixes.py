@@ -35,7 +35,7 @@ DECODE = """async (messages) => {
 
 
 def old_wording(message: str) -> str:
-    """The same message in the old words (TH's, on the CPU)."""
+    """The same message in the words of PyTorch 1.6 and earlier, on the CPU."""
     a, b, c, d = MATMUL.search(message).groups()
     return f"size mismatch, m1: [{a} x {b}], m2: [{c} x {d}] at /pytorch/aten/src/TH/generic/THTensorMath.cpp:41"
 
@@ -182,7 +182,10 @@ def test_the_old_wording_gets_the_same_suggestions(decoder_page):
     old = decoded(decoder_page, *map(old_wording, messages))
     for message, new_answer, old_answer in zip(messages, today, old):
         assert suggestion_keys(old_answer) == suggestion_keys(new_answer), f"{message} and its old wording differ"
-        assert "the wording of PyTorch before 1.8" in old_answer["text"] and "(rows of m1)" in old_answer["text"]
+        assert (
+            "the wording of PyTorch 1.6 and earlier on the CPU (1.5 and earlier on a GPU)" in old_answer["text"]
+            and "(rows of m1)" in old_answer["text"]
+        )
     posted = next(variant for variant in VARIANTS if "posted" in variant.extra)
     [as_posted] = decoded(decoder_page, posted.extra["posted"])
     [as_today] = decoded(decoder_page, posted.message)

@@ -506,13 +506,14 @@ def test_the_seed_error_with_its_traceback(browser, site_url):
 def test_the_other_wordings(browser, site_url):
     page = open_tool(browser, site_url, DECODER)
 
-    # The same error in PyTorch before 1.8 (its wording, quoted from those versions' tracebacks).
+    # The same error in PyTorch 1.6 and earlier on the CPU (the wording of its TH library).
     text = decode(
         page,
         "RuntimeError: size mismatch, m1: [64 x 2048], m2: [1568 x 10] at /pytorch/aten/src/TH/generic/THTensorMath.cpp:41",
         "expected 1568",
     )
-    assert "the wording of PyTorch before 1.8" in text
+    assert "the wording of PyTorch 1.6 and earlier on the CPU (1.5 and earlier on a GPU)" in text
+    assert "before 1.8" not in text
     assert "nn.Linear(2048, 10)" in text and "2048 = " in text and "32 × 8 × 8" in text
     assert "64 (rows of m1): one row per example, so it should be your batch size" in text
 
@@ -602,6 +603,8 @@ def test_hostile_input_never_breaks_the_decoder(browser, site_url):
     text = decode(page, "hello", "No message I know in this text, yet")
     assert "mat1 and mat2 shapes cannot be multiplied (AxB and CxD)" in text
     assert "Expected input batch_size (A) to match target batch_size (B)" in text
+    assert "size mismatch, m1: [A x B], m2: [C x D] (the same error in older PyTorch versions)" in text
+    assert "1.8" not in text  # no release is named without its evidence (see the old-wording test)
     text = decode(
         page,
         "mat1 and mat2 shapes cannot be multiplied (2x99999999999999999999999999 and 1050x10)",

@@ -11,7 +11,7 @@ import { layoutText, squareLayouts } from "./shapes.js";
 /** What the decoder knows, as a list of parts to show the reader. */
 export const SUPPORTED_MESSAGES = [
   [{ code: "mat1 and mat2 shapes cannot be multiplied (AxB and CxD)" }],
-  [{ code: "size mismatch, m1: [A x B], m2: [C x D]" }, " (the same error in PyTorch before 1.8)"],
+  [{ code: "size mismatch, m1: [A x B], m2: [C x D]" }, " (the same error in older PyTorch versions)"],
   [{ code: "shape '[-1, N]' is invalid for input of size M" }, " (the view trap)"],
   [{ code: "Expected input batch_size (A) to match target batch_size (B)" }, " (from the loss)"],
   [{ code: "Given groups=1, weight of size […], expected input[…] to have C channels, but got D channels instead" }],
@@ -122,7 +122,10 @@ function explainMatmul([a, b, c, d], old) {
   return explainLayer({ a, b, c, d, layer, blocks, mat1, mat2, numbers, notMultiple });
 }
 
-const OLD_WORDING = "This is the wording of PyTorch before 1.8";
+// PyTorch's own binaries: libtorch_cpu holds TH's "size mismatch, m1: %s, m2: %s" in 1.6.0 and
+// "mat1 and mat2 shapes cannot be multiplied (" from 1.7.0 on; libtorch_cuda holds THC's in 1.5.0,
+// and "mat1 dim 1 must match mat2 dim 0" (no numbers) in 1.6.0 to 1.8.0.
+const OLD_WORDING = "This is the wording of PyTorch 1.6 and earlier on the CPU (1.5 and earlier on a GPU)";
 const FLATTEN = { change: "flatten", code: "x = x.flatten(1)", module: "nn.Flatten()" };
 const ADD_BATCH = { change: "input", code: "x = x.unsqueeze(0)" };
 
