@@ -487,11 +487,12 @@ def test_the_seed_error_with_its_traceback(browser, site_url):
     ]:
         text = decode(page, variant, "nn.Linear expected 1050 features and got 1568")
         for line in [
-            "2 (rows of mat1): the batch size, one row per example (torchsummary's summary() runs a dummy batch of 2);",
+            "2 (rows of mat1): one row per example, so it should be your batch size (torchsummary's summary() runs a dummy batch of 2);",
             "1568 (columns of mat1): the features per example that reached the layer;",
             "1050 (rows of mat2): the layer's in_features;",
             "10 (columns of mat2): its out_features.",
-            "Replace nn.Linear(1050, 10) with",
+            "In all, 2 × 1568 = 3136 numbers reached it, not a multiple of 1050: they cannot be whole examples of 1050 numbers each",
+            "If 2 is your batch size, replace nn.Linear(1050, 10) with",
             "1568 = 32 × 7 × 7: it could be 32 channels of 7 × 7 from the last convolution or pooling layer",
         ]:
             assert line in text, f"{DECODER} on {variant[-80:]!r}: missing {line!r} in\n{text}"
@@ -505,24 +506,35 @@ def test_the_seed_error_with_its_traceback(browser, site_url):
 def test_the_other_wordings(browser, site_url):
     page = open_tool(browser, site_url, DECODER)
 
-    # The same error in PyTorch before 1.8 (its wording, quoted from those versions' tracebacks).
+    # The same error in PyTorch 1.6 and earlier on the CPU (the wording of its TH library).
     text = decode(
         page,
         "RuntimeError: size mismatch, m1: [64 x 2048], m2: [1568 x 10] at /pytorch/aten/src/TH/generic/THTensorMath.cpp:41",
         "expected 1568",
     )
-    assert "the wording of PyTorch before 1.8" in text and "nn.Linear(2048, 10)" in text
-    assert "2048 = " in text and "32 × 8 × 8" in text
-    assert "64 (rows of m1): the batch size" in text
+    assert "the wording of PyTorch 1.6 and earlier on the CPU (1.5 and earlier on a GPU)" in text
+    assert "before 1.8" not in text
+    assert "nn.Linear(2048, 10)" in text and "2048 = " in text and "32 × 8 × 8" in text
+    assert "64 (rows of m1): one row per example, so it should be your batch size" in text
 
-    # A 4-D tensor reached the Linear layer: the numbers look unflattened.
+    # A 4-D tensor reached the Linear layer: 448 × 7 = 2 × 1568, a batch of 2 and the layer right.
     message, pasted = raised(lambda: nn.Linear(1568, 10)(torch.zeros(2, 32, 7, 7)))
     assert message == "mat1 and mat2 shapes cannot be multiplied (448x7 and 1568x10)"
-    text = decode(page, pasted, "A 4-D tensor reached nn.Linear")
-    assert "was not flattened" in text and "nn.Flatten()" in text
+    text = decode(page, pasted, "Is 448 your batch size? 448 × 7 = 2 × 1568")
+    assert "So 448 is probably not your batch size: the layer is right" in text
+    assert "If your batch size is 2, the layer is right: 2 examples of 1568 numbers (1568 = 32 × 7 × 7" in text
+    assert "nn.Flatten()" in text and "If 448 is your batch size" in text
+    assert "it could be" not in text  # the factorisation is replaced by the flatten reading
+    assert page.locator("#decoder-result .shape-tool__fix").all_inner_texts() == [
+        "x = x.flatten(1)",
+        "nn.Linear(7, 10)",
+    ]
+
+    # Unflattened, and the layer wrong as well: its in_features depends on the batch size.
+    message, pasted = raised(lambda: nn.Linear(1050, 10)(torch.zeros(2, 32, 7, 7)))
+    text = decode(page, pasted, "A 4-D tensor reached nn.Linear?")
     assert "with a batch of 2: 1568 = 32 × 7 × 7 features per example, so nn.Linear(1568, 10)" in text
     assert "with a batch of 1: 3136 = 64 × 7 × 7" in text
-    assert "it could be" not in text  # the factorisation is replaced by the flatten reading
 
     # The view trap.
     features = nn.Sequential(nn.Conv2d(1, 32, 5, 1, 2), nn.MaxPool2d(4))
@@ -591,6 +603,8 @@ def test_hostile_input_never_breaks_the_decoder(browser, site_url):
     text = decode(page, "hello", "No message I know in this text, yet")
     assert "mat1 and mat2 shapes cannot be multiplied (AxB and CxD)" in text
     assert "Expected input batch_size (A) to match target batch_size (B)" in text
+    assert "size mismatch, m1: [A x B], m2: [C x D] (the same error in older PyTorch versions)" in text
+    assert "1.8" not in text  # no release is named without its evidence (see the old-wording test)
     text = decode(
         page,
         "mat1 and mat2 shapes cannot be multiplied (2x99999999999999999999999999 and 1050x10)",

@@ -11,7 +11,7 @@ import { layoutText, squareLayouts } from "./shapes.js";
 /** What the decoder knows, as a list of parts to show the reader. */
 export const SUPPORTED_MESSAGES = [
   [{ code: "mat1 and mat2 shapes cannot be multiplied (AxB and CxD)" }],
-  [{ code: "size mismatch, m1: [A x B], m2: [C x D]" }, " (the same error in PyTorch before 1.8)"],
+  [{ code: "size mismatch, m1: [A x B], m2: [C x D]" }, " (the same error in older PyTorch versions)"],
   [{ code: "shape '[-1, N]' is invalid for input of size M" }, " (the view trap)"],
   [{ code: "Expected input batch_size (A) to match target batch_size (B)" }, " (from the loss)"],
   [{ code: "Given groups=1, weight of size […], expected input[…] to have C channels, but got D channels instead" }],
@@ -88,51 +88,155 @@ export function decodeError(text) {
 
 const CALCULATOR = { link: "the shape calculator", href: "../shape-calculator/" };
 
+/**
+ * mat1 is A × B (what reached the layer), mat2 is C × D (the layer's weight, transposed). The rule
+ * "the layer should be nn.Linear(B, D)" holds only if A is the batch size, so first weigh that:
+ * A × B numbers arrived; if each example really has the C numbers the layer takes, A × B is a
+ * multiple of C, and A × B ÷ C is the real batch. Every story the numbers allow is given as a
+ * suggestion with the batch size it assumes, so that a reader (and the tests) can pick the true one.
+ */
 function explainMatmul([a, b, c, d], old) {
-  const fix = `nn.Linear(${b.text}, ${d.text})`;
-  const blocks = [];
+  const numbers = { a: a.text, b: b.text, c: c.text, d: d.text };
   const mat1 = old ? "m1" : "mat1";
   const mat2 = old ? "m2" : "mat2";
-  if (old) blocks.push({ p: ["This is the wording of PyTorch before 1.8; today the same error reads ", { code: `mat1 and mat2 shapes cannot be multiplied (${a.text}x${b.text} and ${c.text}x${d.text})` }, "."] });
+  const blocks = [];
+  if (old) blocks.push({ p: [OLD_WORDING, "; today the same error reads ", { code: `mat1 and mat2 shapes cannot be multiplied (${a.text}x${b.text} and ${c.text}x${d.text})` }, "."] });
   if (b.text === c.text) {
     blocks.push({ p: [`The inner numbers are equal (${b.text} and ${c.text}), so this product works: check that the message was copied whole.`] });
-    return { kind: "matmul", title: "These shapes can be multiplied", blocks, fix: null, numbers: { a: a.text, b: b.text, c: c.text, d: d.text } };
+    return { kind: "matmul", title: "These shapes can be multiplied", blocks, fix: null, suggestions: [], numbers };
   }
-  const unflattened = a.value !== null && b.value !== null && c.value !== null
-    && b.value >= 1 && b.value <= 128 && a.value % b.value === 0 && a.value / b.value >= 2 && c.value > b.value;
-  if (unflattened) {
-    const perBatch = a.value * b.value;
-    const examples = [1, 2].filter((batch) => (a.value / b.value) % batch === 0).map((batch) => {
-      const features = perBatch / batch;
-      const channels = a.value / b.value / batch;
-      return [`with a batch of ${batch}: `, { strong: `${features} = ${channels} × ${b.value} × ${b.value}` }, " features per example, so ", { code: `nn.Linear(${features}, ${d.text})` }];
-    });
-    blocks.push(
-      { p: [`The data reaching your nn.Linear layer was not flattened: a 4-D tensor (batch, channels, height, width) arrived, and a Linear layer multiplies only its last dimension. That is how ${b.text}, the width of the feature map, ends up as the “features”:`] },
-      { list: [
-        [{ strong: a.text }, ` (rows of ${mat1}) = batch × channels × height, all stacked as rows;`],
-        [{ strong: b.text }, ` (columns of ${mat1}) = the width of the last feature map;`],
-        [{ strong: c.text }, ` (rows of ${mat2}) = the layer's in_features;`],
-        [{ strong: d.text }, ` (columns of ${mat2}) = its out_features.`],
-      ] },
-      { p: ["Flatten before the layer: put ", { code: "nn.Flatten()" }, " in front of it (or ", { code: "x = torch.flatten(x, 1)" }, " in forward). Then each example brings ",
-        `${a.text} × ${b.text} ÷ batch size features; if the height equals the width:`] },
-      { list: examples },
-      { p: ["Or let PyTorch count them: ", { code: `nn.LazyLinear(${d.text})` }, ". If your input really is a flat table of ", `${a.text} rows and ${b.text} columns, the fix is `, { code: fix }, "."] },
+  // Exact whatever the size of the numbers: BigInt arithmetic on the digits as pasted.
+  const [rows, columns, inFeatures] = [a, b, c].map((number) => BigInt(number.text));
+  const total = rows * columns;
+  const examples = inFeatures > 0n && total > 0n && total % inFeatures === 0n ? total / inFeatures : null;
+  const known = [a, b, c, d].every((number) => number.value !== null && number.value >= 1);
+  const layer = {
+    when: `${a.text} is your batch size`, batch: a.text, change: "layer",
+    in_features: b.text, out_features: d.text, code: `nn.Linear(${b.text}, ${d.text})`, complete: true,
+  };
+  if (examples !== null) return explainRows({ a, b, c, d, columns, inFeatures, examples, layer, blocks, mat1, mat2, numbers });
+  const squareMap = known && Number.isSafeInteger(a.value * b.value) && b.value <= 128 && a.value % b.value === 0 && a.value / b.value >= 2 && c.value > b.value;
+  if (squareMap) return explainUnflattened({ a, b, c, d, layer, blocks, mat1, mat2, numbers });
+  // Since examples is null, a positive total is not a multiple of C.
+  const notMultiple = inFeatures > 0n && total > 0n ? String(total) : null;
+  return explainLayer({ a, b, c, d, layer, blocks, mat1, mat2, numbers, notMultiple });
+}
+
+// PyTorch's own binaries: libtorch_cpu holds TH's "size mismatch, m1: %s, m2: %s" in 1.6.0 and
+// "mat1 and mat2 shapes cannot be multiplied (" from 1.7.0 on; libtorch_cuda holds THC's in 1.5.0,
+// and "mat1 dim 1 must match mat2 dim 0" (no numbers) in 1.6.0 to 1.8.0.
+const OLD_WORDING = "This is the wording of PyTorch 1.6 and earlier on the CPU (1.5 and earlier on a GPU)";
+const FLATTEN = { change: "flatten", code: "x = x.flatten(1)", module: "nn.Flatten()" };
+const ADD_BATCH = { change: "input", code: "x = x.unsqueeze(0)" };
+
+function numberList({ a, b, c, d, mat1, mat2 }, rows, columns) {
+  return { list: [
+    [{ strong: a.text }, ` (rows of ${mat1}): ${rows}`],
+    [{ strong: b.text }, ` (columns of ${mat1}): ${columns}`],
+    [{ strong: c.text }, ` (rows of ${mat2}): the layer's in_features;`],
+    [{ strong: d.text }, ` (columns of ${mat2}): its out_features.`],
+  ] };
+}
+
+/** The layer branch, as a reader pastes it: replace the layer. */
+function layerBlocks({ c, d, layer }, lead) {
+  return [
+    { p: [...lead, "replace ", { code: `nn.Linear(${c.text}, ${d.text})` }, " with"] },
+    { fix: layer.code },
+  ];
+}
+
+/** A × B is k × C: the numbers fit k examples of the C features the layer takes, reshaped into A rows. */
+function explainRows({ a, b, c, d, columns, inFeatures, examples, layer, blocks, mat1, mat2, numbers }) {
+  const k = String(examples);
+  const one = examples === 1n;
+  const product = `${a.text} × ${b.text} = ${one ? "" : `${k} × `}${c.text}`;
+  // One example of exactly C numbers (k = 1, A > 1) is hard to get by chance. So is a 4-D batch of
+  // square feature maps (C = channels × B × B) whose rows are batch × channels × B.
+  const side = columns * columns;
+  const squareMaps = !one && columns >= 2n && columns < inFeatures && inFeatures % side === 0n;
+  const channels = squareMaps ? String(inFeatures / side) : null;
+  const likely = one || squareMaps; // one example in more than one row: A > 1, since B is not C
+  const rowsFirst = likely || a.text === "1";
+  const rows = [];
+  const suggestions = [];
+  if (one) {
+    const unbatched = { ...ADD_BATCH, when: "you passed one example without its batch dimension", batch: "1", complete: true, likely };
+    const flat = { ...FLATTEN, when: "your batch size is 1 and nothing flattens it before the layer", batch: "1", in_features: c.text, out_features: d.text, complete: true, likely };
+    suggestions.push(unbatched, flat);
+    rows.push(
+      { p: [{ strong: "If you passed one example" }, " (one image, say) without its batch dimension, the layer is right: give the example its batch dimension."] },
+      { fix: unbatched.code },
+      { p: ["Without it, a ", { code: "forward" }, " that flattens with ", { code: "x.view(x.size(0), -1)" }, " takes the first dimension (an image's channels) for the batch."] },
+      { p: [{ strong: "If your batch size is 1" }, " and nothing flattens it before the layer, the layer is right too: put ", { code: flat.module }, " in front of it, or write this in ", { code: "forward" }, ":"] },
+      { fix: flat.code },
     );
-    // No single line to paste: in_features depends on the batch size, which the message hides.
-    return { kind: "matmul", title: "A 4-D tensor reached nn.Linear", unflattened: true, blocks, fix: null, numbers: { a: a.text, b: b.text, c: c.text, d: d.text } };
+  } else {
+    const flat = { ...FLATTEN, when: `your batch size is ${k}`, batch: k, in_features: c.text, out_features: d.text, complete: true, likely };
+    suggestions.push(flat);
+    const perExample = squareMaps ? [` (${c.text} = ${channels} × ${b.text} × ${b.text}, a ${channels}-channel ${b.text} × ${b.text} feature map)`] : [];
+    rows.push(
+      { p: [{ strong: `If your batch size is ${k}` }, `, the layer is right: ${k} examples of ${c.text} numbers${perExample.join("")} reached it as ${a.text} row${a.text === "1" ? "" : "s"} of ${b.text}. Flatten so that each example stays one row, in place of what flattens now (`,
+        { code: "x.view(-1, …)" }, ", ", { code: "torch.flatten(x)" }, ", ", { code: "nn.Flatten(start_dim=0)" }, ") or where nothing does: put ", { code: flat.module },
+        " in front of the layer, or write this in ", { code: "forward" }, ":"] },
+      { fix: flat.code },
+    );
   }
+  const asLayer = layerBlocks({ c, d, layer }, [{ strong: `If ${a.text} is your batch size` }, `, ${b.text} features per example reached a layer built for ${c.text}: `]);
   blocks.push(
-    { p: [`Your nn.Linear layer was built for ${c.text} features per example, and ${b.text} arrive. The four numbers:`] },
+    { p: [`${product}: the numbers that reached your nn.Linear layer are exactly `, one ? "one example" : `${k} examples`, ` of the ${c.text} features it takes. `,
+      likely ? `So ${a.text} is probably not your batch size: the layer is right, and the data reached it in the wrong shape.` : `So ${a.text} may not be your batch size. The numbers fit two stories; your batch size tells which:`] },
+    numberList({ a, b, c, d, mat1, mat2 }, `one row per example only if ${a.text} is your batch size;`, "the numbers in each row;"),
+  );
+  const ordered = rowsFirst ? [...rows, ...asLayer] : [...asLayer, ...rows];
+  blocks.push(...ordered);
+  const all = rowsFirst ? [...suggestions, { ...layer, likely: false }] : [{ ...layer, likely: false }, ...suggestions];
+  return {
+    kind: "matmul", title: `Is ${a.text} your batch size? ${product}`, unflattened: !one, blocks,
+    fix: null, suggestions: all, examples: k, numbers,
+  };
+}
+
+/** The rows look like a 4-D batch of square feature maps (A = batch × channels × B), but A × B is not
+ * a multiple of C: the layer is wrong as well, and its in_features depends on the batch size. */
+function explainUnflattened({ a, b, c, d, layer, blocks, mat1, mat2, numbers }) {
+  const perBatch = a.value * b.value;
+  const suggestions = [];
+  const examples = [1, 2, 4, 8, 16, 32, 64].filter((batch) => (a.value / b.value) % batch === 0).slice(0, 4).map((batch) => {
+    const features = perBatch / batch;
+    const channels = a.value / b.value / batch;
+    const flat = { ...FLATTEN, when: `your batch size is ${batch}`, batch: String(batch), in_features: String(features), out_features: d.text, complete: true, likely: false, layer: `nn.Linear(${features}, ${d.text})` };
+    suggestions.push(flat);
+    return [`with a batch of ${batch}: `, { strong: `${features} = ${channels} × ${b.value} × ${b.value}` }, " features per example, so ", { code: flat.layer }];
+  });
+  suggestions.push({ ...layer, when: `${a.text} is your batch size (a flat table of ${a.text} rows)`, likely: false });
+  blocks.push(
+    { p: [`These numbers look like a 4-D tensor (batch, channels, height, width) that reached your nn.Linear layer without being flattened: a Linear layer multiplies only the last dimension, so ${b.text}, the width of the feature map, ends up as the “features”:`] },
     { list: [
-      [{ strong: a.text }, ` (rows of ${mat1}): the batch size, one row per example`, a.text === "2" ? " (torchsummary's summary() runs a dummy batch of 2);" : ";"],
-      [{ strong: b.text }, ` (columns of ${mat1}): the features per example that reached the layer;`],
-      [{ strong: c.text }, ` (rows of ${mat2}): the layer's in_features;`],
-      [{ strong: d.text }, ` (columns of ${mat2}): its out_features.`],
+      [{ strong: a.text }, ` (rows of ${mat1}) = batch × channels × height, all stacked as rows;`],
+      [{ strong: b.text }, ` (columns of ${mat1}) = the width of the last feature map;`],
+      [{ strong: c.text }, ` (rows of ${mat2}) = the layer's in_features;`],
+      [{ strong: d.text }, ` (columns of ${mat2}) = its out_features.`],
     ] },
-    { p: ["Change the layer, not the data: the layer's first number becomes the message's second. Replace ", { code: `nn.Linear(${c.text}, ${d.text})` }, " with"] },
-    { fix },
+    { p: ["Flatten before the layer: put ", { code: "nn.Flatten()" }, " in front of it (or ", { code: "x = torch.flatten(x, 1)" }, " in forward). Then each example brings ",
+      `${a.text} × ${b.text} ÷ batch size features, and the layer must take that many; if the height equals the width:`] },
+    { list: examples },
+    { p: ["Or let PyTorch count them: ", { code: `nn.LazyLinear(${d.text})` }, ". If your input really is a flat table of ", `${a.text} rows and ${b.text} columns (${a.text} is your batch size), the fix is `, { code: layer.code }, "."] },
+  );
+  // No single line to paste: in_features depends on the batch size, which the message hides.
+  return { kind: "matmul", title: "A 4-D tensor reached nn.Linear?", unflattened: true, blocks, fix: null, suggestions, numbers };
+}
+
+/** A × B is not a multiple of C: the examples do not hold C numbers each, so the layer is wrong for
+ * them. A is the batch size unless the data reached the layer in another shape as well. */
+function explainLayer({ a, b, c, d, layer, blocks, mat1, mat2, numbers, notMultiple }) {
+  const torchsummary = a.text === "2" ? " (torchsummary's summary() runs a dummy batch of 2)" : "";
+  blocks.push(
+    { p: [`Your nn.Linear layer was built for ${c.text} features per example, and ${b.text} arrive. `,
+      notMultiple ? `In all, ${a.text} × ${b.text} = ${notMultiple} numbers reached it, not a multiple of ${c.text}: they cannot be whole examples of ${c.text} numbers each, so the layer does not fit your data. ` : "",
+      "The four numbers:"] },
+    numberList({ a, b, c, d, mat1, mat2 }, `one row per example, so it should be your batch size${torchsummary};`, "the features per example that reached the layer;"),
+    ...layerBlocks({ c, d, layer }, ["Change the layer, not the data: the layer's first number becomes the message's second. If ", { strong: `${a.text} is your batch size` }, ", "]),
   );
   const layouts = squareLayouts(b.value === null ? NaN : b.value);
   if (layouts.length) {
@@ -144,8 +248,17 @@ function explainMatmul([a, b, c, d], old) {
   } else {
     blocks.push({ p: ["To see where it comes from, paste your model into ", CALCULATOR, "."] });
   }
-  blocks.push({ p: ["Never type the number again: ", { code: `nn.LazyLinear(${d.text})` }, " counts it on the first batch."] });
-  return { kind: "matmul", title: `nn.Linear expected ${c.text} features and got ${b.text}`, blocks, fix, numbers: { a: a.text, b: b.text, c: c.text, d: d.text }, layouts };
+  const one = { ...ADD_BATCH, when: `${a.text} is not your batch size: you passed one example without its batch dimension`, batch: "1", complete: false, likely: false };
+  const flat = { ...FLATTEN, when: `${a.text} is not your batch size: nothing flattens the examples before the layer`, batch: null, complete: false, likely: false };
+  blocks.push(
+    { p: [{ strong: `If ${a.text} is not your batch size` }, ", fix the data first, then run again and paste the new message: one example without its batch dimension needs ",
+      { code: one.code }, "; a tensor that was not flattened needs ", { code: flat.module }, " before the layer (or ", { code: flat.code }, ")."] },
+    { p: ["Never type the number again: ", { code: `nn.LazyLinear(${d.text})` }, " counts it on the first batch."] },
+  );
+  return {
+    kind: "matmul", title: `nn.Linear expected ${c.text} features and got ${b.text}`, blocks, fix: layer.code,
+    suggestions: [{ ...layer, likely: true }, one, flat], numbers, layouts,
+  };
 }
 
 function explainView(shapeText, size) {
