@@ -1,4 +1,5 @@
-"""What the lessons beyond the first fix (06 onwards) promise, checked on their executed outputs.
+"""What lessons 6, 7 and 12 promise, checked on their executed outputs (8-11: test_lessons_variants.py
+and test_lessons_debugging.py).
 
 tests/test_lessons.py already runs every lesson through the generic checks (runs as promised, house
 skeleton, no outputs committed, stands alone); these tests assert the numbers each lesson teaches.
@@ -8,7 +9,6 @@ import base64
 import re
 
 import pytest
-import torch
 
 import lesson_runner
 
@@ -16,9 +16,7 @@ pytestmark = pytest.mark.lessons
 
 OUTPUT_SIZE = "06-output-size-in-general.ipynb"
 PARAMETERS = "07-counting-parameters.ipynb"
-VARIANTS = "08-the-variants.ipynb"
-TRAINING = "09-does-it-learn.ipynb"
-NEW_LESSONS = [OUTPUT_SIZE, PARAMETERS, VARIANTS, TRAINING]
+TRAINING = "12-does-it-learn.ipynb"
 # Digits from scikit-learn: far above the 0.1 of guessing. The value itself comes from the run.
 ACCURACY_FLOOR = 0.9
 
@@ -219,95 +217,10 @@ def test_07_exercises(executed_lessons):
     assert "PyTorch: [320, 18496, 73856]  Keras: [320, 18496, 73856]" in cell_text(cell), where
 
 
-# --- 08: the variants ---------------------------------------------------------------------------
+# --- 12: does it learn? -------------------------------------------------------------------------
 
 
-def test_08_every_variant_raises_its_exact_message(executed_lessons):
-    assert expected_errors(executed_lessons[VARIANTS].notebook) == [
-        (
-            "RuntimeError",
-            "Given groups=1, weight of size [16, 1, 5, 5], expected input[2, 3, 32, 32] to have 1 channels, "
-            "but got 3 channels instead",
-        ),
-        ("RuntimeError", "mat1 and mat2 shapes cannot be multiplied (2x2048 and 1568x10)"),
-        ("RuntimeError", "mat1 and mat2 shapes cannot be multiplied (448x7 and 1568x10)"),
-        ("RuntimeError", "mat1 and mat2 shapes cannot be multiplied (32x49 and 1568x10)"),
-        ("RuntimeError", "shape '[-1, 1568]' is invalid for input of size 4096"),
-        ("ValueError", "Expected input batch_size (64) to match target batch_size (49)."),
-        ("RuntimeError", "Input type (float) and bias type (double) should be the same"),
-        (
-            "RuntimeError",
-            "Failed to run torchinfo. See above stack traces for more details. Executed layers up to: "
-            "[Sequential: 1, Conv2d: 2, ReLU: 2, MaxPool2d: 2, Sequential: 1, Conv2d: 2, ReLU: 2, MaxPool2d: 2]",
-        ),
-        (
-            "RuntimeError",
-            "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: [2, 2, 1, 28, 28]",
-        ),
-    ]
-
-
-def test_08_each_variant_is_fixed(executed_lessons):
-    checks = {
-        "colour_cnn = CNN(in_channels=3, flatten_size=32 * 8 * 8)": "fixed: Linear(in_features=2048, out_features=10, bias=True) -> (2, 10)",
-        "activation = unflattened[:-1]": "arrived (2, 32, 7, 7): 2·32·7 = 448 rows of 7\nwith nn.Flatten(): (2, 10)",
-        "output, _ = cnn(image.unsqueeze(0))": "(1, 1, 28, 28) -> (1, 10)",
-        "silent_batch = next(": "49 images -> 64 rows of predictions",
-        "statistics = torchinfo.summary(cnn, input_size=(2, 1, 28, 28)": "Total params: 28,938",
-    }
-    for marker, expected in checks.items():
-        cell, where = find_cell(executed_lessons, VARIANTS, marker)
-        assert expected in cell_text(cell), f"{where}: expected {expected!r} in\n{cell_text(cell)}"
-    cell, where = find_cell(executed_lessons, VARIANTS, 'print("caused by:"')
-    assert (
-        cell_text(cell).strip()
-        == "caused by: RuntimeError mat1 and mat2 shapes cannot be multiplied (32x49 and 1568x10)"
-    ), where
-
-
-def test_08_the_picture_marks_the_layer_that_raised(executed_lessons):
-    for marker in ["colour_flow = draw_shape_flow(", "unbatched_flow = draw_shape_flow("]:
-        cell, where = find_cell(executed_lessons, VARIANTS, marker)
-        assert len(images(cell)) == 1, f"{where}: expected the shape-flow diagram"
-
-
-def test_08_old_wording_translated(executed_lessons):
-    cell, where = find_cell(executed_lessons, VARIANTS, "def old_wording(message):")
-    assert cell_text(cell).splitlines() == [
-        "today:      mat1 and mat2 shapes cannot be multiplied (2x1568 and 1050x10)",
-        "old words:  size mismatch, m1: [2 x 1568], m2: [1050 x 10]",
-        "fix, read from either: Linear(in_features=1568, out_features=10, bias=True) | "
-        "Linear(in_features=1568, out_features=10, bias=True)",
-    ], where
-    prose = "\n".join(cell.source for cell in executed_lessons[VARIANTS].notebook.cells if cell.cell_type == "markdown")
-    assert "We could not confirm" in prose, "08: the page must not claim a release it could not confirm"
-
-
-def test_08_torchsummary_on_a_gpu_machine_is_explained_from_its_source(executed_lessons):
-    cell, where = find_cell(executed_lessons, VARIANTS, "source_lines, first_number = inspect.getsourcelines(")
-    text = cell_text(cell)
-    for line in [
-        'def summary(model, input_size, batch_size=-1, device="cuda"):',
-        'if device == "cuda" and torch.cuda.is_available():',
-        "dtype = torch.cuda.FloatTensor",
-        "dtype = torch.FloatTensor",
-        "x = [torch.rand(2, *in_size).type(dtype) for in_size in input_size]",
-    ]:
-        assert line in text, f"{where}: {line!r} not shown"
-    cell, where = find_cell(executed_lessons, VARIANTS, "if torch.cuda.is_available():\n    on_cpu = CNN()")
-    if torch.cuda.is_available():
-        assert "default device, model on the CPU ->" in cell_text(cell), where
-    else:
-        assert cell_text(cell).splitlines() == [
-            "CUDA available on the machine that ran this lesson: False",
-            "No GPU here: the GPU branch of this cell did not run when this page was built.",
-        ], where
-
-
-# --- 09: does it learn? -------------------------------------------------------------------------
-
-
-def test_09_data_comes_from_scikit_learn_and_is_shaped_for_the_model(executed_lessons):
+def test_12_data_comes_from_scikit_learn_and_is_shaped_for_the_model(executed_lessons):
     cell, where = find_cell(executed_lessons, TRAINING, "digits = load_digits()")
     assert cell_text(cell).splitlines()[0] == "images: (1797, 8, 8)  labels: (1797,)", where
     cell, where = find_cell(executed_lessons, TRAINING, "images = images.unsqueeze(1)")
@@ -320,7 +233,7 @@ def test_09_data_comes_from_scikit_learn_and_is_shaped_for_the_model(executed_le
     assert cell_text(cell).strip() == "train: (1347, 1, 28, 28)  test: (450, 1, 28, 28)", where
 
 
-def test_09_reports_its_accuracy_from_the_run(executed_lessons):
+def test_12_reports_its_accuracy_from_the_run(executed_lessons):
     cell, where = find_cell(executed_lessons, TRAINING, "for epoch in range(1, epochs + 1):")
     epochs = re.findall(
         r"^epoch +(\d+): train loss ([\d.]+), test loss ([\d.]+), test accuracy ([\d.]+)$", cell_text(cell), re.M
@@ -339,7 +252,7 @@ def test_09_reports_its_accuracy_from_the_run(executed_lessons):
     assert str(accuracy) not in source, "09: the accuracy must come from the run, not be typed in the lesson"
 
 
-def test_09_pictures_loss_curve_and_feature_maps(executed_lessons):
+def test_12_pictures_loss_curve_and_feature_maps(executed_lessons):
     for marker in ["flow = draw_shape_flow(", 'left.set_ylabel("cross-entropy loss")', "fig.suptitle("]:
         cell, where = find_cell(executed_lessons, TRAINING, marker)
         assert len(images(cell)) == 1, f"{where}: expected one picture"
@@ -347,7 +260,7 @@ def test_09_pictures_loss_curve_and_feature_maps(executed_lessons):
     assert "x: (1, 1568) -> feature maps: (1, 32, 7, 7) ; first block: (1, 16, 14, 14)" in cell_text(cell), where
 
 
-def test_09_exercises(executed_lessons):
+def test_12_exercises(executed_lessons):
     cell, where = find_cell(executed_lessons, TRAINING, "small_images = ")
     text = cell_text(cell)
     assert text.splitlines()[0] == "mat1 and mat2 shapes cannot be multiplied (64x128 and 1568x10)", where
@@ -357,7 +270,7 @@ def test_09_exercises(executed_lessons):
     assert re.search(r"^\d+ × a \d read as \d$", cell_text(cell), re.M), where
 
 
-def test_09_trains_within_a_minute(executed_lessons):
+def test_12_trains_within_a_minute(executed_lessons):
     lesson = executed_lessons[TRAINING]
     assert lesson.seconds < 60, f"{TRAINING} took {lesson.seconds:.0f} s (the promise is under a minute)"
 
