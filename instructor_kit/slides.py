@@ -370,10 +370,10 @@ def _kit_code() -> bytes:
 
 
 def _deck_key(path: Path, lesson_url: str, index_url: str, kit_code: bytes) -> str:
-    """Everything a deck depends on: the executed lesson (its runner cache key), the links, this
+    """Everything a deck depends on: the lesson's whole text and environment (lesson_key), the links, this
     kit's code and template, and nbconvert."""
     digest = hashlib.sha256(
-        "\0".join([lesson_runner.cache_key(path), lesson_url, index_url, nbconvert.__version__]).encode()
+        "\0".join([lesson_runner.lesson_key(path), lesson_url, index_url, nbconvert.__version__]).encode()
     )
     digest.update(kit_code)
     return digest.hexdigest()[:32]

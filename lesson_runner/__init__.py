@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import concurrent.futures
+import copy
 import hashlib
 import json
 import os
@@ -56,6 +57,18 @@ DETERMINISM_VARIABLE = "SHAPE_MATTERS_DETERMINISM"
 
 # How many lessons this process executed, took from the cache, and executed a second time (for reports).
 RUN_LOG = {"executed": 0, "cached": 0, "executed_again": 0, "kernel_restarts": []}
+
+
+# Every line of progress of this process, for a report at its end (the test suite's summary).
+PROGRESS: list[str] = []
+
+
+def say(line: str) -> None:
+    """One line of progress on standard error: what executes, and each lesson as it is done. A build
+    shows it as it goes (`make serve`, `make build`); pytest reports PROGRESS in its summary."""
+    PROGRESS.append(line)
+    print(line, file=sys.stderr, flush=True)
+
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -121,8 +134,31 @@ def environment_fingerprint() -> bytes:
     return hashlib.sha256("\0".join(parts).encode()).digest()
 
 
+def execution_identity(notebook: dict) -> bytes:
+    """What executing a notebook depends on inside it: its kernel and its code cells in order, with
+    the tags and expected errors the checks read. Prose is left out (markdown cells, cell ids, slide
+    types, the lesson's own metadata): editing it executes nothing, and _cached merges the edited
+    prose into the executed copy instead."""
+    code = [
+        [cell["source"], cell["metadata"].get("tags", []), cell["metadata"].get("expected_error")]
+        for cell in notebook["cells"]
+        if cell["cell_type"] == "code"
+    ]
+    kernel = notebook["metadata"].get("kernelspec", {}).get("name")
+    return json.dumps([kernel, code], sort_keys=True).encode()
+
+
 def cache_key(path: Path, environment: bytes | None = None) -> str:
-    """The cache key of one lesson: its bytes and the environment (computed once per run when given)."""
+    """The execution cache key of one lesson: its code (execution_identity) and the environment
+    (computed once per run when given). Two versions of a lesson that differ only in prose share it."""
+    notebook = nbformat.reader.reads(path.read_text())
+    digest = hashlib.sha256(environment or environment_fingerprint())
+    digest.update(execution_identity(notebook))
+    return digest.hexdigest()[:32]
+
+
+def lesson_key(path: Path, environment: bytes | None = None) -> str:
+    """A key of everything made from a lesson's whole text (a deck): its bytes and the environment."""
     digest = hashlib.sha256(environment or environment_fingerprint())
     digest.update(path.read_bytes())
     return digest.hexdigest()[:32]
@@ -537,8 +573,37 @@ def _cached(source: Source) -> ExecutedLesson | None:
     # Written by _store (nbformat.write checks it against the schema): read back without checking
     # it again. A warm build reads every lesson twice, once per hook, and validating would be
     # most of that reading.
-    notebook = nbformat.reader.reads(source.cache_file.read_text())
+    cached_text = source.cache_file.read_text()
+    notebook = nbformat.reader.reads(cached_text)
+    if source.is_lesson:
+        # The key covers the code only: bring the lesson's current prose into the executed copy,
+        # and keep the copy on disk up to date, since the site renders the page from that file.
+        notebook = with_prose_of(nbformat.reader.reads(source.path.read_text()), notebook)
+        merged_text = nbformat.writes(notebook) + "\n"  # as nbformat.write, in _store, ends it
+        if merged_text != cached_text:
+            # Whole or not at all: a build reading the file never sees half of it.
+            partial = source.cache_file.with_suffix(".partial")
+            partial.write_text(merged_text)
+            os.replace(partial, source.cache_file)
     return ExecutedLesson(source.path, notebook, seconds, from_cache=True)
+
+
+def with_prose_of(lesson, executed):
+    """The executed notebook with the lesson's current prose: its markdown cells, cell ids and
+    metadata, and the notebook's metadata. The code cells (the same code, by the cache key) keep
+    their outputs and execution counts."""
+    executed_code = iter([cell for cell in executed.cells if cell.cell_type == "code"])
+    merged = copy.deepcopy(lesson)
+    for cell in merged.cells:
+        if cell.cell_type == "code":
+            ran = next(executed_code)
+            cell.outputs = copy.deepcopy(ran.outputs)
+            cell.execution_count = ran.execution_count
+    # What the kernel reported (language_info) and the runner recorded (the environment) stay.
+    kept = {key: executed.metadata[key] for key in ("language_info", "shape_matters") if key in executed.metadata}
+    merged.metadata = nbformat.from_dict({**lesson.metadata, **kept})
+    merged.nbformat, merged.nbformat_minor = executed.nbformat, executed.nbformat_minor
+    return merged
 
 
 def _store(source: Source, lesson: ExecutedLesson, environment: bytes) -> None:
@@ -643,6 +708,7 @@ def _execute_all(
 
         async def run_first(source, template):
             lesson = await run_one(source, template)
+            say(_done_line(source, lesson, "executed"))
             if when_executed is not None and not determinism and lesson.ok:
                 _store(source, lesson, environment)
                 stored.add(source.path)
@@ -651,13 +717,24 @@ def _execute_all(
 
         # The first run forks its kernels from the template; the determinism check's second run
         # spawns them from nothing, so it also proves that a forked kernel prints what a fresh one does.
-        runs = [run_first(source, template) for source in to_run] + [run_one(source, None) for source in again]
+        async def run_again(source):
+            lesson = await run_one(source, None)
+            say(_done_line(source, lesson, "executed again"))
+            return lesson
+
+        runs = [run_first(source, template) for source in to_run] + [run_again(source) for source in again]
         return await asyncio.gather(*runs)
 
     RUN_LOG["cached"] += sum(source.is_lesson for source in sources if source.path in results)
     RUN_LOG["executed"] += sum(source.is_lesson for source in to_run)
     RUN_LOG["executed_again"] += sum(source.is_lesson for source in again)
     if to_run or again:
+        names = ", ".join(source.name for source in to_run) or "none"
+        kind = "lessons" if all(source.is_lesson for source in sources) else "docs pages' Python blocks"
+        say(
+            f"{kind}: executing {len(to_run)} ({names}), {len(results)} taken from the cache"
+            + (f"; all {len(again)} again, to compare their outputs" if again else "")
+        )
         # A thread of its own: the caller may already run an event loop (Playwright's sync API does).
         from lesson_runner import forked_kernels
 
@@ -686,6 +763,13 @@ def _execute_all(
             if source.path not in stored:
                 _store(source, results[source.path], environment)
     return [results[source.path] for source in sources]
+
+
+def _done_line(source: Source, lesson: ExecutedLesson, what: str) -> str:
+    if lesson.ok:
+        return f"  {source.name} {what} in {lesson.seconds:.1f} s"
+    count = len(lesson.problems)
+    return f"  {source.name} {what} in {lesson.seconds:.1f} s, with {count} problem{'s' if count != 1 else ''}"
 
 
 # --- the Python blocks of docs/ -------------------------------------------------------------------

@@ -167,10 +167,15 @@ def pytest_terminal_summary(terminalreporter, exitstatus):
     if ran["executed"] or ran["cached"]:
         lessons_line = (
             f"lessons: {ran['executed']} executed, {ran['cached']} taken from the cache "
-            f"(keyed by notebook, requirements, Python and torch)"
+            f"(keyed by their code, requirements, Python and torch)"
             + (f", {ran['executed_again']} executed again to compare the outputs" if ran["executed_again"] else "")
         )
         terminalreporter.write_line(lessons_line)
+        # The suite's own lessons as they were executed (not the tiny lessons some tests make).
+        names = {path.name for path in lesson_runner.lesson_paths()}
+        for line in lesson_runner.PROGRESS:
+            if line.split(" executed", 1)[0].strip() in names:
+                terminalreporter.write_line(f"lessons: {line.strip()}")
     if "done" in BACKGROUND and "suite_done" in BACKGROUND:
         terminalreporter.write_line(
             f"browsers in the background: {BACKGROUND['seconds']:.0f} s of work, finished "

@@ -1,7 +1,8 @@
 """Executed once: each lesson runs only when something its outputs depend on changed.
 
-The cache key is the notebook's bytes and the environment (requirements.txt, the Python and torch
-versions, the runner). These tests prove that a change re-executes exactly what it affects, and that
+The cache key is the notebook's code (its code cells, with the tags and expected errors the checks
+read) and the environment (requirements.txt, the Python and torch versions, the runner); prose
+edits are merged into the executed copy without executing anything. These tests prove that a change re-executes exactly what it affects, and that
 nothing changed means nothing executed.
 """
 
@@ -17,19 +18,46 @@ import lesson_runner
 pytestmark = pytest.mark.lessons
 
 
-def test_editing_one_lesson_changes_only_its_key(tmp_path):
+def _copies_of_the_lessons(tmp_path):
     lessons = []
     for path in lesson_runner.lesson_paths():
         lessons.append(tmp_path / path.name)
         shutil.copyfile(path, lessons[-1])
+    return lessons
+
+
+def test_editing_one_lessons_code_changes_only_its_key(tmp_path):
+    lessons = _copies_of_the_lessons(tmp_path)
     environment = lesson_runner.environment_fingerprint()
     before = {path.name: lesson_runner.cache_key(path, environment) for path in lessons}
     edited = lessons[len(lessons) // 2]
     notebook = nbformat.read(edited, as_version=4)
-    notebook.cells[0].source += "\n\nOne more sentence."
+    next(cell for cell in notebook.cells if cell.cell_type == "code").source += "\nprint('one more line')"
     nbformat.write(notebook, edited)
     after = {path.name: lesson_runner.cache_key(path, environment) for path in lessons}
     assert [name for name in before if before[name] != after[name]] == [edited.name]
+
+
+def test_editing_prose_changes_no_execution_key_but_the_lessons_own(tmp_path):
+    """Markdown, cell ids, slide types and the lesson's metadata do not change what runs."""
+    lessons = _copies_of_the_lessons(tmp_path)
+    environment = lesson_runner.environment_fingerprint()
+    edited = lessons[len(lessons) // 2]
+    before = (lesson_runner.cache_key(edited, environment), lesson_runner.lesson_key(edited, environment))
+    notebook = nbformat.read(edited, as_version=4)
+    notebook.cells[0].source += "\n\nOne more sentence."
+    notebook.cells.insert(1, new_markdown_cell("A new paragraph.", id="new-prose"))
+    code = next(cell for cell in notebook.cells if cell.cell_type == "code")
+    code.metadata["slideshow"] = {"slide_type": "fragment"}
+    notebook.metadata["lesson"]["teaching_minutes"] += 5
+    nbformat.write(notebook, edited)
+    after = (lesson_runner.cache_key(edited, environment), lesson_runner.lesson_key(edited, environment))
+    assert after[0] == before[0], "a prose edit changed the execution key: it would execute the lesson again"
+    assert after[1] != before[1], "the lesson's own key must change: decks are made from its whole text"
+    # A tag the checks read does change what the run must prove.
+    code.metadata["tags"] = ["raises-exception"]
+    nbformat.write(notebook, edited)
+    assert lesson_runner.cache_key(edited, environment) != before[0]
 
 
 @pytest.mark.parametrize("change", ["requirements.txt", "torch", "python"])
@@ -95,6 +123,31 @@ def lessons_dir(tmp_path, monkeypatch):
     monkeypatch.setattr(lesson_runner, "CACHE_DIR", tmp_path / "cache")
     monkeypatch.setattr(lesson_runner, "RUN_LOG", {**lesson_runner.RUN_LOG})
     return folder
+
+
+def test_a_prose_edit_executes_nothing_and_reaches_the_executed_copy(lessons_dir):
+    """For real: the edited sentence is in the copy the site renders its page from, outputs kept."""
+    _tiny_lesson(lessons_dir / "01-first.ipynb", "first")
+    lesson_runner.execute_lessons(determinism=False)
+    executed_before = lesson_runner.RUN_LOG["executed"]
+    notebook = nbformat.read(lessons_dir / "01-first.ipynb", as_version=4)
+    notebook.cells[0].source = "# A tiny lesson, its title edited"
+    notebook.cells.append(new_markdown_cell("A closing sentence.", id="cell-2"))
+    nbformat.write(notebook, lessons_dir / "01-first.ipynb")
+    [lesson] = lesson_runner.execute_lessons(determinism=False)
+    assert lesson.from_cache and lesson_runner.RUN_LOG["executed"] == executed_before
+    page_source = nbformat.read(lesson_runner.cached_notebook_path(lesson.path), as_version=4)
+    for copy in (lesson.notebook, page_source):
+        assert [cell.source for cell in copy.cells] == [
+            "# A tiny lesson, its title edited",
+            "print('first')",
+            "A closing sentence.",
+        ]
+        assert copy.cells[1].outputs[0].text == "first\n"
+    # Read again with nothing changed: the copy is not written again (its page is not rendered again).
+    stamp = lesson_runner.cached_notebook_path(lesson.path).stat().st_mtime_ns
+    lesson_runner.execute_lessons(determinism=False)
+    assert lesson_runner.cached_notebook_path(lesson.path).stat().st_mtime_ns == stamp
 
 
 def test_each_executed_lesson_is_handed_on_once_it_is_cached(lessons_dir):
