@@ -13,7 +13,7 @@ NODE_DEV_INSTALLED := node_modules/.dev-installed
 # Material prints a banner about MkDocs 2.0 on every build; it says nothing about this site.
 export NO_MKDOCS_2_WARNING := 1
 # mkdocs-jupyter imports nbconvert on every build, and nbconvert then builds every exporter it knows
-# (PDF, WebPDF, Qt...) only to list the enabled ones in a help text: 0.3 s of a 2 s warm build.
+# (PDF, WebPDF, Qt...) only to list the enabled ones in a help text, a large share of a warm build.
 export NBCONVERT_DISABLE_CONFIG_EXPORTERS := 1
 
 .PHONY: serve test build slides-pdf bench lighthouse clean
@@ -57,7 +57,7 @@ bench: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Lighthouse's performance and accessibility scores of the built site, served as GitHub Pages
-# serves it (the numbers in the README). Reports in test-artifacts/lighthouse/.
+# serves it (the numbers in bench/README.md). Reports in test-artifacts/lighthouse/.
 lighthouse: build $(NODE_DEV_INSTALLED)
 	$(BIN)/python -m measure.lighthouse site
 

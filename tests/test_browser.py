@@ -115,8 +115,8 @@ LUMINANCE_OF_CODE_CELLS = """() => [...document.querySelectorAll('.jp-InputArea-
 })"""
 
 
-# Browsers side by side, one per core: 24 visits took 59 s in one browser, 39 s in two and 51 s
-# in four on this machine's 2 cores (2026-12-02; the site served by a process of its own).
+# Browsers side by side, one per core: fewer leave a core idle while a page loads, more only make
+# them compete for the cores (bench/README.md has the measurements).
 BROWSERS_SIDE_BY_SIDE = os.cpu_count() or 1
 
 
