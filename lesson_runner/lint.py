@@ -38,9 +38,9 @@ LESSON_TARGET = re.compile(r"^lessons/(\d\d-[^/]+)\.ipynb$")
 GUIDE_TARGET = re.compile(r"^instructors/(\d\d-[^/]+)\.md$")
 
 
-def lesson_files(folder: Path = lesson_runner.LESSONS_DIR) -> list[Path]:
+def lesson_files(folder: Path | None = None) -> list[Path]:
     """Every notebook in lessons/, misnamed ones too (lesson_runner.lesson_paths skips those)."""
-    return sorted(folder.glob("*.ipynb"))
+    return sorted((folder or lesson_runner.LESSONS_DIR).glob("*.ipynb"))
 
 
 def _where(name: str, number: int, cell) -> str:
@@ -73,7 +73,9 @@ def lint_notebook(path: Path, committed: bool = True) -> list[str]:
     try:
         lesson_facts.read(path, notebook)
     except lesson_facts.LessonFactsError as error:
-        problems += error.problems
+        # A missing section is said once, as missing, not also as a section without its bullets.
+        missing = [section for section in SECTIONS if section not in _headings(notebook)]
+        problems += [problem for problem in error.problems if not any(f"under '{s}'" in problem for s in missing)]
     problems += _title(name, number, cells)
     problems += _sections(name, notebook)
     problems += _minutes(name, notebook)
@@ -206,12 +208,13 @@ def _drawings(name: str, cells) -> list[str]:
     """A picture is drawn by a `draw_` function, defined in a cell tagged drawing-code (skipped on
     the slides) and called by a later cell; every lesson draws at least one."""
     problems = []
-    drawn = False
+    drawing = False  # a cell that draws, or means to
     for position, cell in enumerate(cells, start=1):
         if cell.cell_type != "code":
             continue
         where = _where(name, position, cell)
         functions = DRAW_FUNCTION.findall(cell.source)
+        drawing = drawing or bool(functions) or DRAWING_TAG in _tags(cell)
         if DRAWING_TAG not in _tags(cell):
             if functions:
                 problems.append(
@@ -232,14 +235,12 @@ def _drawings(name: str, cells) -> list[str]:
             )
             continue
         later = "\n".join(after.source for after in cells[position:] if after.cell_type == "code")
-        if any(re.search(rf"\b{function}\s*\(", later) for function in functions):
-            drawn = True
-        else:
+        if not any(re.search(rf"\b{function}\s*\(", later) for function in functions):
             problems.append(
                 f"{where}: defines {', '.join(functions)}, which no later cell calls; call it in the cell after, "
                 "where the picture goes"
             )
-    if not drawn:
+    if not drawing:
         problems.append(
             f"{name}: draws no picture; every lesson draws at least one, from its own model: a cell tagged "
             f"{DRAWING_TAG!r} defining a draw_ function, and the cell after it calling that function"
@@ -304,12 +305,21 @@ def lint_lessons(
     paths: Iterable[Path],
     nav: list[tuple[str | None, str]] | None = None,
     committed: bool = True,
-    folder: Path = lesson_runner.LESSONS_DIR,
+    folder: Path | None = None,
 ) -> list[str]:
-    """Every lesson's own problems, then two lessons with one number and, given the site's
-    navigation as (label, path) pairs, each lesson's two entries in it."""
+    """Every lesson's own problems, then those between them (lint_between)."""
     paths = list(paths)
     problems = [problem for path in paths for problem in lint_notebook(path, committed)]
+    return problems + lint_between(paths, nav, folder)
+
+
+def lint_between(
+    paths: list[Path], nav: list[tuple[str | None, str]] | None = None, folder: Path | None = None
+) -> list[str]:
+    """Two lessons with one number and, given the site's navigation as (label, path) pairs, each
+    lesson's two entries in it (lint_nav)."""
+    problems = []
+    folder = folder or lesson_runner.LESSONS_DIR
     by_number: dict[str, Path] = {}
     for path in paths:
         named = NAME.match(path.name)
@@ -327,9 +337,7 @@ def lint_lessons(
     return problems
 
 
-def lint_nav(
-    paths: list[Path], nav: list[tuple[str | None, str]], folder: Path = lesson_runner.LESSONS_DIR
-) -> list[str]:
+def lint_nav(paths: list[Path], nav: list[tuple[str | None, str]], folder: Path | None = None) -> list[str]:
     """Each lesson in the nav twice, as lessons/NN-slug.ipynb and instructors/NN-slug.md, labelled
     with its number, in number order; no entry for a lesson that is not there."""
     problems = []
