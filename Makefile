@@ -47,7 +47,7 @@ test: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python -m pytest
 
 # A new lesson from the template (authoring/lesson_template.ipynb), with every convention in place,
-# added to both navigations of mkdocs.yml: make new-lesson SLUG=10-find-the-layer TITLE="Find the layer"
+# added to both navigations of mkdocs.yml: make new-lesson SLUG=13-example TITLE="Example"
 # (SLUG and TITLE reach the script through the environment, so a title's quotes stay as typed).
 new-lesson: $(INSTALLED)
 	$(BIN)/python -m authoring.new_lesson "$$SLUG" "$$TITLE"

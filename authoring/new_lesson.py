@@ -1,6 +1,6 @@
 """`make new-lesson SLUG=NN-slug TITLE="..."`: a new lesson from the template, in both navigations.
 
-    python -m authoring.new_lesson 10-find-the-layer "Find the layer that raised"
+    python -m authoring.new_lesson 13-example "Example"
 
 Writes lessons/NN-slug.ipynb from lesson_template.ipynb (beside this file), which keeps every
 convention of CONTRIBUTING.md: the title becomes `# N. Title`, the cell ids `NN-00`, `NN-01`, ...
@@ -43,7 +43,7 @@ def check_request(slug: str, title: str, lessons: Path) -> int:
     if not named:
         raise Refusal(
             f"SLUG {slug!r} is not NN-slug: two digits (the lesson's place in the order), a dash, and "
-            f"lowercase words joined by '-', e.g. 10-find-the-layer; {USAGE}"
+            f"lowercase words joined by '-', e.g. 05-fix-it; {USAGE}"
         )
     if not title.strip():
         raise Refusal(f"TITLE is missing: {USAGE}")

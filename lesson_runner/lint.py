@@ -52,21 +52,28 @@ def _tags(cell) -> list:
 
 
 def lint_notebook(path: Path, committed: bool = True) -> list[str]:
-    """Every convention this lesson misses, in the order of CONTRIBUTING.md. `committed=False`
-    leaves out the one rule of a commit, not of a lesson: outputs kept while it is being edited."""
+    """Every convention this lesson misses: what lesson_facts finds first, then the rest.
+    `committed=False` leaves out the one rule of a commit, not of a lesson: outputs kept while it
+    is being edited."""
     name = path.name
     try:
         notebook = nbformat.reader.reads(path.read_text())
-    except (OSError, ValueError, nbformat.reader.NotJSONError) as error:
-        return [f"{name}: is not a notebook that Jupyter can read ({error}); save it again from a notebook editor"]
+    except (OSError, ValueError, nbformat.reader.NotJSONError, nbformat.ValidationError) as error:
+        message = getattr(error, "message", str(error))
+        return [f"{name}: is not a notebook that Jupyter can read ({message}); save it again from a notebook editor"]
     if notebook.get("nbformat") != 4 or not isinstance(notebook.get("cells"), list):
         return [f"{name}: is not an nbformat 4 notebook; save it again from a notebook editor"]
+    # Read, not validated against the schema (a second per build): the little the rules below rely
+    # on is checked here, so that a hand-edited file gets a sentence, not a traceback.
+    for position, cell in enumerate(notebook.cells, start=1):
+        if cell.get("cell_type") not in {"code", "markdown", "raw"} or not isinstance(cell.get("source"), str):
+            return [f"{name}, cell {position}: is not a notebook cell; save the notebook again from a notebook editor"]
     named = NAME.match(name)
     problems = []
     if not named:
         problems.append(
             f"{name}: a lesson's file is named NN-slug.ipynb: two digits (its place in the order), a dash, "
-            "lowercase words joined by '-' (10-find-the-layer.ipynb); rename it"
+            "lowercase words joined by '-' (05-fix-it.ipynb); rename it"
         )
     number = named[1] if named else None
     cells = notebook.cells

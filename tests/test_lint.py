@@ -96,7 +96,7 @@ def test_the_template_keeps_every_convention(lessons):
 def test_the_file_name(lessons):
     assert lint_of(good(), lessons, name="example.ipynb") == [
         "example.ipynb: a lesson's file is named NN-slug.ipynb: two digits (its place in the order), a dash, "
-        "lowercase words joined by '-' (10-find-the-layer.ipynb); rename it"
+        "lowercase words joined by '-' (05-fix-it.ipynb); rename it"
     ]
 
 
@@ -105,6 +105,20 @@ def test_not_a_notebook(lessons):
     [problem] = lint.lint_notebook(lessons / NAME)
     assert problem.startswith("07-example.ipynb: is not a notebook that Jupyter can read (")
     assert problem.endswith("); save it again from a notebook editor")
+
+
+def test_a_broken_cell_is_named_not_raised(lessons):
+    notebook = good()
+    del notebook["cells"][4]["metadata"]
+    assert lint_of(notebook, lessons) == [
+        "07-example.ipynb: is not a notebook that Jupyter can read (The notebook is invalid and is missing an "
+        "expected key: metadata); save it again from a notebook editor"
+    ]
+    notebook = good()
+    del notebook["cells"][4]["cell_type"]
+    assert lint_of(notebook, lessons) == [
+        "07-example.ipynb, cell 5: is not a notebook cell; save the notebook again from a notebook editor"
+    ]
 
 
 def test_the_title_is_numbered_as_the_file(lessons):

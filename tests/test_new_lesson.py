@@ -124,13 +124,13 @@ theme:
             "2-second",
             "Second",
             "SLUG '2-second' is not NN-slug: two digits (the lesson's place in the order), a dash, and lowercase "
-            "words joined by '-', e.g. 10-find-the-layer; make new-lesson SLUG=NN-slug TITLE=\"The lesson's title\"",
+            "words joined by '-', e.g. 05-fix-it; make new-lesson SLUG=NN-slug TITLE=\"The lesson's title\"",
         ),
         (
             "02-Second",
             "Second",
             "SLUG '02-Second' is not NN-slug: two digits (the lesson's place in the order), a dash, and lowercase "
-            "words joined by '-', e.g. 10-find-the-layer; make new-lesson SLUG=NN-slug TITLE=\"The lesson's title\"",
+            "words joined by '-', e.g. 05-fix-it; make new-lesson SLUG=NN-slug TITLE=\"The lesson's title\"",
         ),
         ("", "Second", 'SLUG is missing: make new-lesson SLUG=NN-slug TITLE="The lesson\'s title"'),
         ("02-second", "", 'TITLE is missing: make new-lesson SLUG=NN-slug TITLE="The lesson\'s title"'),
