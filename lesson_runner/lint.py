@@ -31,6 +31,7 @@ NAME = re.compile(r"^(\d\d)-[a-z0-9]+(?:-[a-z0-9]+)*\.ipynb$")
 TITLE = re.compile(r"^# (\d+)\. \S")
 SECTIONS = ["## You will learn", "## Prerequisites", "## Exercises", "## Key points"]
 DRAWING_TAG = "drawing-code"
+RAISES_TAG = lesson_runner.RAISES_TAG
 SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "notes", "skip"}
 DRAW_FUNCTION = re.compile(r"^def (draw_\w+)\s*\(", re.M)
 REPOSITORY_IMPORT = re.compile(r"^\s*(?:from|import)\s+(lesson_runner|instructor_kit|measure|bench|tests)\b", re.M)
@@ -262,12 +263,11 @@ def _cells(name: str, cells, committed: bool) -> list[str]:
         where = _where(name, position, cell)
         if cell.cell_type == "code":
             unpaired = lesson_runner.error_metadata_problem(cell)
-            if unpaired:
-                problems.append(
-                    f"{where}: {unpaired}; a cell meant to fail has both the tag and "
-                    '"expected_error": {"ename": ..., "evalue": ...} with the exact message'
-                )
-        elif "expected_error" in cell.metadata or lesson_runner.RAISES_TAG in _tags(cell):
+            if unpaired and RAISES_TAG in _tags(cell):
+                problems.append(f"{where}: {unpaired}, with its exact message")
+            elif unpaired:
+                problems.append(f"{where}: {unpaired}; add the tag if it is meant to fail, or remove the metadata")
+        elif "expected_error" in cell.metadata or RAISES_TAG in _tags(cell):
             problems.append(f"{where}: a {cell.cell_type} cell cannot raise; move the tag and expected_error to code")
         if (
             "lesson_runner" in cell.source
