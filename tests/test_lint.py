@@ -30,7 +30,7 @@ STAYS = (
     '07-example.ipynb, cell 6 ("The batch size stays: 2 examples in, 2 rows out. The last size goes from the layer\'s")'
 )
 DRAWING = "07-example.ipynb, cell 9 ('def draw_shapes(steps, title):')"
-DRAW = '07-example.ipynb, cell 10 (\'draw_shapes([("batch", batch), ("layer(batch)", out)], "a batch of 2 through nn.Linear(4, 3)")\')'
+DRAW = "07-example.ipynb, cell 10 ('title = \"a batch of 2 through nn.Linear(4, 3)\"')"
 EXERCISE_2 = "07-example.ipynb, cell 13 ('### Exercise 2: the layer for a shape')"
 SOLUTION_2 = "07-example.ipynb, cell 14 ('answer = nn.Linear(7, 10)')"
 STRIP = "clear them before committing: `.venv/bin/nbstripout --keep-id lessons/07-example.ipynb`"
