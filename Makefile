@@ -16,7 +16,7 @@ export NO_MKDOCS_2_WARNING := 1
 # (PDF, WebPDF, Qt...) only to list the enabled ones in a help text, a large share of a warm build.
 export NBCONVERT_DISABLE_CONFIG_EXPORTERS := 1
 
-.PHONY: serve test build slides-pdf bench lighthouse clean
+.PHONY: serve test build new-lesson slides-pdf bench lighthouse clean
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ build: $(INSTALLED) $(NODE_INSTALLED)
 
 test: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python -m pytest
+
+# A new lesson from the template (authoring/lesson_template.ipynb), with every convention in place,
+# added to both navigations of mkdocs.yml: make new-lesson SLUG=13-example TITLE="Example"
+# (SLUG and TITLE reach the script through the environment, so a title's quotes stay as typed).
+new-lesson: $(INSTALLED)
+	$(BIN)/python -m authoring.new_lesson "$$SLUG" "$$TITLE"
 
 # PDF handouts: every deck of site/slides/ printed by Chromium (reveal.js's print view), one page
 # per slide, into site/slides/pdf/<lesson>.pdf. Fails if a slide spills onto a second page.

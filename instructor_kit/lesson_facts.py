@@ -168,7 +168,7 @@ def first_line(text: str) -> str:
     return lines[0] if lines else "(empty cell)"
 
 
-def _outside_fences(source: str):
+def outside_fences(source: str):
     """The lines of a markdown cell that are not inside a ``` fence."""
     fenced = False
     for line in source.splitlines():
@@ -205,9 +205,10 @@ def read(path: Path, notebook) -> LessonFacts:
     minutes = {}
     for key in ("teaching_minutes", "exercise_minutes"):
         value = meta.get(key) if isinstance(meta, dict) else None
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             problems.append(
-                f"{name}: the notebook metadata needs lesson.{key}, a whole number of minutes (found {value!r})"
+                f"{name}: the notebook metadata needs lesson.{key}, a whole number of minutes above zero "
+                f"(found {value!r})"
             )
         minutes[key] = value if isinstance(value, int) else 0
 
@@ -226,21 +227,23 @@ def read(path: Path, notebook) -> LessonFacts:
     section_of_cell: dict[str, str] = {}
     current_list: list[str] | None = None
     exercise: Exercise | None = None
+    exercise_cells: list[tuple[Exercise, str]] = []  # each exercise, and where its heading is
     in_exercises = False
-    for cell in notebook.cells:
+    for number, cell in enumerate(notebook.cells, start=1):
+        where = f"{name}, cell {number} ({first_line(cell.source)!r})"
         if is_notes(cell):
             facts.notes_cells += 1
-            for line in _outside_fences(cell.source):
+            for line in outside_fences(cell.source):
                 if _HEADING.match(line):
                     problems.append(
-                        f"{name}: speaker notes cell {cell.get('id')!r} ({first_line(cell.source)!r}) has a heading; "
-                        "notes are not on the reader's page, so they must not add to its table of contents"
+                        f"{where}: speaker notes with a heading; notes are not on the reader's page, so they "
+                        "must not add to its table of contents: take the '#' out"
                     )
                     break
             facts.steps.append(Step("say", cell.source.strip()))
             continue
         if cell.cell_type == "markdown":
-            for line in _outside_fences(cell.source):
+            for line in outside_fences(cell.source):
                 heading = _HEADING.match(line)
                 if heading:
                     level, text = len(heading[1]), heading[2]
@@ -256,6 +259,7 @@ def read(path: Path, notebook) -> LessonFacts:
                         if numbered:
                             exercise = Exercise(int(numbered[1]), numbered[2], "")
                             facts.exercises.append(exercise)
+                            exercise_cells.append((exercise, where))
                     continue
                 bullet = _BULLET.match(line)
                 if current_list is not None and bullet:
@@ -268,7 +272,8 @@ def read(path: Path, notebook) -> LessonFacts:
             if SOLUTION_TAG in cell.metadata.get("tags", []):
                 if exercise is None:
                     problems.append(
-                        f"{name}: solution cell {cell.get('id')!r} ({first_line(cell.source)!r}) follows no '### Exercise N: ...' heading"
+                        f"{where}: tagged 'solution' but follows no '### Exercise N: ...' heading; "
+                        "put it after its exercise's heading"
                     )
                 else:
                     exercise.solutions += 1
@@ -277,19 +282,28 @@ def read(path: Path, notebook) -> LessonFacts:
                 facts.steps.append(Step("type", cell.source.strip(), expect, expect_format))
         section_of_cell[cell.get("id")] = section
 
-    for label, items in (("## You will learn", facts.objectives), ("## Key points", facts.key_points)):
+    for label, items in (
+        ("## You will learn", facts.objectives),
+        ("## Prerequisites", facts.prerequisites),
+        ("## Key points", facts.key_points),
+    ):
         if not items:
-            problems.append(f"{name}: no '- ' bullets under '{label}'")
+            problems.append(f"{name}: no '- ' bullets under '{label}'; write the section as a list of '- ' bullets")
     if not facts.exercises:
-        problems.append(f"{name}: no '### Exercise N: title' heading under '## Exercises'")
-    for exercise in facts.exercises:
+        problems.append(
+            f"{name}: no '### Exercise N: title' heading under '## Exercises'; give each exercise that heading"
+        )
+    for exercise, where in exercise_cells:
         if exercise.solutions == 0:
             problems.append(
-                f"{name}: Exercise {exercise.number} ({exercise.title!r}) has no code cell tagged 'solution'"
+                f"{where}: Exercise {exercise.number} ({exercise.title!r}) has no code cell tagged 'solution'; "
+                "put its solution in a code cell after it, tagged 'solution'"
             )
     numbers = [exercise.number for exercise in facts.exercises]
     if numbers != list(range(1, len(numbers) + 1)):
-        problems.append(f"{name}: exercises are numbered {numbers}, expected 1 to {len(numbers)} in order")
+        problems.append(
+            f"{name}: exercises are numbered {numbers}, expected 1 to {len(numbers)} in order; number them 1, 2, ..."
+        )
 
     raw = meta.get("misconceptions", []) if isinstance(meta, dict) else []
     if not isinstance(raw, list):
@@ -306,7 +320,8 @@ def read(path: Path, notebook) -> LessonFacts:
             continue
         if entry["cell"] not in section_of_cell:
             problems.append(
-                f"{name}: lesson.misconceptions[{position}] names cell {entry['cell']!r}, which the lesson does not have"
+                f"{name}: lesson.misconceptions[{position}] names cell {entry['cell']!r}, which the lesson does not "
+                "have; use the id of the cell that sets the belief right"
             )
             continue
         facts.misconceptions.append(

@@ -167,6 +167,22 @@ def lesson_key(path: Path, environment: bytes | None = None) -> str:
 # --- checking -----------------------------------------------------------------------------------
 
 
+def error_metadata_problem(cell) -> str | None:
+    """What is wrong with how a code cell says it must fail, readable before it runs: the
+    `raises-exception` tag and the `expected_error` metadata go together (the lesson linter
+    reports it too)."""
+    tagged = RAISES_TAG in cell.metadata.get("tags", [])
+    expected = cell.metadata.get("expected_error")
+    if not tagged and expected:
+        return f"has expected_error metadata but no {RAISES_TAG!r} tag"
+    if tagged and (not isinstance(expected, dict) or set(expected) != {"ename", "evalue"}):
+        return (
+            f"is tagged {RAISES_TAG!r} but has no expected_error metadata "
+            '{"ename": ..., "evalue": ...} saying which exception it must raise'
+        )
+    return None
+
+
 def check(
     path: Path,
     notebook,
@@ -201,17 +217,15 @@ def check(
         expected = cell.metadata.get("expected_error")
         errors = [output for output in cell.get("outputs", []) if output.output_type == "error"]
         raised = errors[0] if errors else None
+        unpaired = error_metadata_problem(cell)
+        if unpaired:
+            problem(unpaired)
         if not tagged:
-            if expected:
-                problem(f"has expected_error metadata but no {RAISES_TAG!r} tag")
             if raised:
                 rule = " (untagged cells must run without error)" if unit == "cell" else ""
                 problem(f"raised {raised.ename}: {raised.evalue}{rule}")
-        elif not expected or set(expected) != {"ename", "evalue"}:
-            problem(
-                f"is tagged {RAISES_TAG!r} but has no expected_error metadata "
-                '{"ename": ..., "evalue": ...} saying which exception it must raise'
-            )
+        elif unpaired:
+            pass
         elif cell.get("execution_count") is None and not raised:
             problem("never ran (an earlier problem stopped the lesson)")
         elif raised is None:

@@ -1,8 +1,10 @@
 """MkDocs hook: put the executed lessons on the site.
 
-- on_files: executes the lessons that are not cached yet (see lesson_runner) and adds each
-  executed copy as the page `lessons/NN-slug.ipynb`; mkdocs-jupyter then renders it without
-  running it again. A lesson with a problem stops the build with a sentence per problem.
+- on_files: lints every lesson and its two places in the nav (lesson_runner/lint.py): a missed
+  convention stops the build before anything executes. Then executes the lessons that are not
+  cached yet (see lesson_runner) and adds each executed copy as the page `lessons/NN-slug.ipynb`;
+  mkdocs-jupyter then renders it without running it again. A lesson with a problem stops the
+  build with a sentence per problem.
 - on_page_content: wraps cells tagged `solution` (and `drawing-code`, the code that draws the
   picture after it) in a collapsed <details>, and drops the
   script tags nbconvert's template points at CDNs (MathJax, Mermaid): the lessons use neither,
@@ -48,7 +50,7 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import lesson_runner  # noqa: E402
-from lesson_runner import notebook_css, page_cache, search_index, workers  # noqa: E402
+from lesson_runner import lint, notebook_css, page_cache, search_index, workers  # noqa: E402
 from lesson_runner.search_index import keep_out_of_search  # noqa: E402
 
 LESSON_PREFIX = "lessons/"
@@ -103,6 +105,16 @@ def on_pre_build(config):
 
 @event_priority(100)  # before mkdocs-jupyter turns .ipynb files into pages
 def on_files(files, config):
+    # The conventions first, every one at once, before anything executes. Outputs kept in a lesson
+    # being edited do not stop a build (the site shows its own run's); the tests and the linter's
+    # command hold a commit to them.
+    nav = lint.nav_entries(config["nav"]) if config.get("nav") else None  # none: MkDocs makes one
+    missed = lint.lint_lessons(lint.lesson_files(), nav, committed=False)
+    if missed:
+        raise PluginError(
+            "These lessons miss conventions of CONTRIBUTING.md (python -m lesson_runner.lint checks them):\n"
+            + "\n".join(f"  - {problem}" for problem in missed)
+        )
     # Workers for this build (see workers.py): what is made from a lesson starts in them as soon
     # as that lesson is executed. Forked now, before the execution's threads and kernels.
     if not lesson_runner.all_cached():

@@ -17,10 +17,14 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 LINTED = [
-    folder for folder in ["lesson_runner", "instructor_kit", "tests", "lessons", "bench"] if (REPO / folder).is_dir()
+    folder
+    for folder in ["lesson_runner", "instructor_kit", "authoring", "tests", "lessons", "bench"]
+    if (REPO / folder).is_dir()
 ]
 NOTEBOOKS = sorted(
-    path.relative_to(REPO).as_posix() for folder in ["lessons", "tests"] for path in (REPO / folder).rglob("*.ipynb")
+    path.relative_to(REPO).as_posix()
+    for folder in ["lessons", "authoring", "tests"]
+    for path in (REPO / folder).rglob("*.ipynb")
 )
 
 

@@ -263,8 +263,10 @@ def test_missing_timing_is_named():
     with pytest.raises(lesson_facts.LessonFactsError) as error:
         lesson_facts.read(Path("lessons/07-test.ipynb"), _lesson())
     assert error.value.problems == [
-        "07-test.ipynb: the notebook metadata needs lesson.teaching_minutes, a whole number of minutes (found None)",
-        "07-test.ipynb: the notebook metadata needs lesson.exercise_minutes, a whole number of minutes (found None)",
+        "07-test.ipynb: the notebook metadata needs lesson.teaching_minutes, a whole number of minutes above zero "
+        "(found None)",
+        "07-test.ipynb: the notebook metadata needs lesson.exercise_minutes, a whole number of minutes above zero "
+        "(found None)",
     ]
 
 
@@ -279,7 +281,8 @@ def test_a_misconception_naming_a_missing_cell_is_named():
     with pytest.raises(lesson_facts.LessonFactsError) as error:
         lesson_facts.read(Path("lessons/07-test.ipynb"), lesson)
     assert error.value.problems == [
-        "07-test.ipynb: lesson.misconceptions[1] names cell '07-99', which the lesson does not have",
+        "07-test.ipynb: lesson.misconceptions[1] names cell '07-99', which the lesson does not have; use the id of "
+        "the cell that sets the belief right",
         "07-test.ipynb: lesson.misconceptions[2] needs non-empty 'belief', 'correction' and 'cell' strings",
     ]
 
@@ -292,6 +295,6 @@ def test_a_heading_in_speaker_notes_is_named():
     with pytest.raises(lesson_facts.LessonFactsError) as error:
         lesson_facts.read(Path("lessons/07-test.ipynb"), lesson)
     assert error.value.problems == [
-        "07-test.ipynb: speaker notes cell '07-notes' ('## Say this') has a heading; notes are not on the "
-        "reader's page, so they must not add to its table of contents"
+        "07-test.ipynb, cell 2 ('## Say this'): speaker notes with a heading; notes are not on the reader's page, "
+        "so they must not add to its table of contents: take the '#' out"
     ]
