@@ -19,6 +19,8 @@ SCHEDULE_PLACEHOLDER = "<!-- schedule -->"
 # The live-coding script's headings for the lesson's framing sections (the others keep their own).
 _SCRIPT_HEADINGS = {"you will learn": "Opening", "prerequisites": "Opening", "key points": "Wrap-up"}
 _RELATIVE_LINK = re.compile(r"\]\((?![a-z]+:|/|#)([^)]+\.ipynb(?:#[^)]*)?)\)")
+# A link from a lesson's page (lessons/<slug>/) to the site's root: `../../downloads/check_setup.py`.
+_TO_SITE_ROOT = re.compile(r"\]\(\.\./\.\./")
 
 
 def guide_path(slug: str) -> str:
@@ -26,8 +28,9 @@ def guide_path(slug: str) -> str:
 
 
 def _from_lessons_folder(markdown: str) -> str:
-    """Links written inside a lesson (`[Lesson 1](01-....ipynb)`) as seen from instructors/."""
-    return _RELATIVE_LINK.sub(r"](../lessons/\1)", markdown)
+    """Links written inside a lesson (`[Lesson 1](01-....ipynb)`, `[the check](../../downloads/check_setup.py)`)
+    as seen from instructors/."""
+    return _TO_SITE_ROOT.sub("](../", _RELATIVE_LINK.sub(r"](../lessons/\1)", markdown))
 
 
 def _indent(text: str) -> str:

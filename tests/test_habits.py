@@ -1,7 +1,8 @@
 """Habits that keep the lessons reviewable, checked so they hold without the pre-commit hook too.
 
 - Committed notebooks carry no outputs (nbstripout would change nothing).
-- The lessons, the runner, the tests and the benchmark pass `ruff check` and `ruff format --check`.
+- The lessons, the runner, the tests, the benchmark and the learners' set-up check pass `ruff check` and
+  `ruff format --check`.
 - The pre-commit configuration works offline and strips a notebook for real.
 """
 
@@ -18,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 LINTED = [
     folder
-    for folder in ["lesson_runner", "instructor_kit", "authoring", "tests", "lessons", "bench"]
+    for folder in ["lesson_runner", "instructor_kit", "authoring", "tests", "lessons", "bench", "docs/downloads"]
     if (REPO / folder).is_dir()
 ]
 NOTEBOOKS = sorted(
