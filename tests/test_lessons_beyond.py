@@ -5,10 +5,10 @@ tests/test_lessons.py already runs every lesson through the generic checks (runs
 skeleton, no outputs committed, stands alone); these tests assert the numbers each lesson teaches.
 """
 
-import base64
 import re
 
 import pytest
+from lesson_outputs import cell_text, expected_errors, find_cell, images
 
 import lesson_runner
 
@@ -19,47 +19,6 @@ PARAMETERS = "07-counting-parameters.ipynb"
 TRAINING = "12-does-it-learn.ipynb"
 # Digits from scikit-learn: far above the 0.1 of guessing. The value itself comes from the run.
 ACCURACY_FLOOR = 0.9
-
-
-def cell_text(cell) -> str:
-    """What one cell printed or displayed, as plain text (images left out)."""
-    parts = []
-    for output in cell.get("outputs", []):
-        if output.output_type == "stream":
-            parts.append(output.text)
-        elif output.output_type == "error":
-            parts.append(lesson_runner.ANSI.sub("", "\n".join(output.traceback)))
-        else:
-            parts.extend(str(value) for kind, value in output.get("data", {}).items() if kind.startswith("text/"))
-    return "\n".join(parts)
-
-
-def find_cell(executed_lessons, name, marker):
-    """The one executed code cell whose source holds `marker`, and a label naming it for failure messages."""
-    notebook = executed_lessons[name].notebook
-    found = [
-        (number, cell)
-        for number, cell in enumerate(notebook.cells, start=1)
-        if cell.cell_type == "code" and marker in cell.source
-    ]
-    if len(found) != 1:
-        pytest.fail(f"{name}: expected one code cell holding {marker!r}, found {len(found)}")
-    number, cell = found[0]
-    return cell, f"{name}, cell {number} ({lesson_runner.first_line(cell)!r})"
-
-
-def expected_errors(notebook):
-    return [
-        (cell.metadata["expected_error"]["ename"], cell.metadata["expected_error"]["evalue"])
-        for cell in notebook.cells
-        if "expected_error" in cell.metadata
-    ]
-
-
-def images(cell):
-    return [
-        base64.b64decode(output.data["image/png"]) for output in cell.outputs if "image/png" in output.get("data", {})
-    ]
 
 
 # --- 06: output size in general ------------------------------------------------------------------

@@ -6,12 +6,12 @@ skeleton, no outputs committed, stands alone); these tests assert what each of t
 """
 
 import ast
-import base64
 import json
 import re
 
 import pytest
 import torch
+from lesson_outputs import cell_text, expected_errors, find_cell, images, printed, prose
 
 import lesson_runner
 
@@ -19,63 +19,11 @@ pytestmark = pytest.mark.lessons
 
 FIND = "10-find-the-layer-that-raised.ipynb"
 TOOLS = "11-summary-tools-and-old-wording.ipynb"
-MAX_CELLS = 45  # issue 21: no lesson over 45 cells
-
-
-def cell_text(cell) -> str:
-    """What one cell printed or displayed, as plain text (images left out)."""
-    parts = []
-    for output in cell.get("outputs", []):
-        if output.output_type == "stream":
-            parts.append(output.text)
-        elif output.output_type == "error":
-            parts.append(lesson_runner.ANSI.sub("", "\n".join(output.traceback)))
-        else:
-            parts.extend(str(value) for kind, value in output.get("data", {}).items() if kind.startswith("text/"))
-    return "\n".join(parts)
-
-
-def printed(cell) -> str:
-    """What one cell printed to stdout, without its traceback."""
-    return "".join(output.text for output in cell.get("outputs", []) if output.output_type == "stream")
 
 
 def traceback_text(cell) -> str:
     [error] = [output for output in cell.outputs if output.output_type == "error"]
     return lesson_runner.ANSI.sub("", "\n".join(error.traceback))
-
-
-def find_cell(executed_lessons, name, marker):
-    """The one executed code cell whose source holds `marker`, and a label naming it for failure messages."""
-    notebook = executed_lessons[name].notebook
-    found = [
-        (number, cell)
-        for number, cell in enumerate(notebook.cells, start=1)
-        if cell.cell_type == "code" and marker in cell.source
-    ]
-    if len(found) != 1:
-        pytest.fail(f"{name}: expected one code cell holding {marker!r}, found {len(found)}")
-    number, cell = found[0]
-    return cell, f"{name}, cell {number} ({lesson_runner.first_line(cell)!r})"
-
-
-def expected_errors(notebook):
-    return [
-        (cell.metadata["expected_error"]["ename"], cell.metadata["expected_error"]["evalue"])
-        for cell in notebook.cells
-        if "expected_error" in cell.metadata
-    ]
-
-
-def images(cell):
-    return [
-        base64.b64decode(output.data["image/png"]) for output in cell.outputs if "image/png" in output.get("data", {})
-    ]
-
-
-def prose(name) -> str:
-    notebook = json.loads((lesson_runner.LESSONS_DIR / name).read_text())
-    return "\n".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown")
 
 
 def raw_cells(name) -> list[dict]:

@@ -5,10 +5,8 @@ skeleton, no outputs committed, stands alone); these tests assert the messages, 
 each of the two lessons teaches, cell by cell (cells are found by their ids, "08-15").
 """
 
-import base64
-import json
-
 import pytest
+from lesson_outputs import images, printed, prose
 
 import lesson_runner
 
@@ -31,19 +29,8 @@ def cell_by_id(executed_lessons, name, cell_id):
     return cell, f"{name}, cell {cell_id} ({lesson_runner.first_line(cell)!r})"
 
 
-def printed(cell) -> str:
-    """What one code cell printed."""
-    return "".join(output.text for output in cell.get("outputs", []) if output.output_type == "stream")
-
-
 def printed_lines(cell) -> list[str]:
     return [line for line in printed(cell).splitlines() if line.strip()]
-
-
-def pictures(cell) -> list[bytes]:
-    return [
-        base64.b64decode(output.data["image/png"]) for output in cell.outputs if "image/png" in output.get("data", {})
-    ]
 
 
 def expected_errors(notebook):
@@ -52,12 +39,6 @@ def expected_errors(notebook):
         for cell in notebook.cells
         if "expected_error" in cell.metadata
     ]
-
-
-def prose(name) -> str:
-    """Every markdown cell of the committed lesson, speaker notes included."""
-    notebook = json.loads((lesson_runner.LESSONS_DIR / name).read_text())
-    return "\n".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown")
 
 
 # --- both lessons -------------------------------------------------------------------------------
@@ -124,7 +105,7 @@ def test_08_pictures_mark_the_layer_that_raised(executed_lessons):
     }
     for cell_id, in_words in drawn.items():
         cell, where = cell_by_id(executed_lessons, INPUTS, cell_id)
-        assert len(pictures(cell)) == 1, f"{where}: expected the shape-flow picture"
+        assert len(images(cell)) == 1, f"{where}: expected the shape-flow picture"
         assert printed(cell).split() == in_words.split(), f"{where}: printed {printed(cell)!r}"
     helper, where = cell_by_id(executed_lessons, INPUTS, "08-08")
     assert "drawing-code" in helper.metadata.get("tags", []), f"{where}: the drawing code must come just before"
@@ -213,7 +194,7 @@ def test_09_every_case_raises_its_exact_message(executed_lessons):
 
 def test_09_the_forgotten_flatten_is_counted_checked_and_fixed(executed_lessons):
     cell, where = cell_by_id(executed_lessons, FLATTEN, "09-06")
-    assert len(pictures(cell)) == 1, f"{where}: expected the shape-flow picture"
+    assert len(images(cell)) == 1, f"{where}: expected the shape-flow picture"
     in_words = (
         "input 2×1×28×28 → Conv2d 2×16×28×28 → MaxPool2d 2×16×14×14 → Conv2d 2×32×14×14 → MaxPool2d 2×32×7×7 → "
         "Linear raised"
