@@ -39,9 +39,9 @@ serve: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 # `mkdocs build --strict`, unless site/ is already the build of exactly these sources (checked:
-# lesson_runner/site_stamp.py). FORCE=1 builds anyway.
+# dev_tools/site_stamp.py). FORCE=1 builds anyway.
 build: $(INSTALLED) $(NODE_INSTALLED)
-	$(BIN)/python lesson_runner/site_stamp.py $(if $(FORCE),--force) --strict
+	$(BIN)/python dev_tools/site_stamp.py $(if $(FORCE),--force) --strict
 
 test: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python -m pytest
@@ -55,17 +55,17 @@ new-lesson: $(INSTALLED)
 # PDF handouts: every deck of site/slides/ printed by Chromium (reveal.js's print view), one page
 # per slide, into site/slides/pdf/<lesson>.pdf. Fails if a slide spills onto a second page.
 slides-pdf: build
-	$(BIN)/python -m instructor_kit.slides_pdf site
+	$(BIN)/python -m site_builder.slides_pdf site
 
 # What a cold build, a warm build, an edit and `make test` cost here, against the serial limit and
-# Jupyter Book v1 (installed once into .cache/bench-venvs/). Writes bench/results/latest.{json,md}.
+# Jupyter Book v1 (installed once into .cache/bench-venvs/). Writes dev_tools/bench/results/latest.{json,md}.
 bench: $(INSTALLED) $(NODE_INSTALLED)
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python -m dev_tools.bench $(BENCH_ARGS)
 
 # Lighthouse's performance and accessibility scores of the built site, served as GitHub Pages
-# serves it (the numbers in bench/README.md). Reports in test-artifacts/lighthouse/.
+# serves it (the numbers in dev_tools/bench/README.md). Reports in test-artifacts/lighthouse/.
 lighthouse: build $(NODE_DEV_INSTALLED)
-	$(BIN)/python -m measure.lighthouse site
+	$(BIN)/python -m dev_tools.lighthouse site
 
 clean:
 	rm -rf site .cache

@@ -120,17 +120,10 @@ def first_line(cell) -> str:
 
 def environment_fingerprint() -> bytes:
     """A digest of everything besides the notebook that its outputs depend on: the Python and torch
-    versions, the pinned requirements, and this runner (with the watcher it puts in the kernel and the
-    template its kernels are forked from)."""
-    parts = [
-        sys.version,
-        metadata.version("torch"),
-        (REPO / "requirements.txt").read_text(),
-        Path(__file__).read_text(),
-        AUDIT_HOOK.read_text(),
-        (HERE / "kernel_template.py").read_text(),
-        (HERE / "forked_kernels.py").read_text(),
-    ]
+    versions, the pinned requirements, and this package's own files (the runner, the watcher it puts
+    in the kernel, the template its kernels are forked from)."""
+    parts = [sys.version, metadata.version("torch"), (REPO / "requirements.txt").read_text()]
+    parts += [f"{path.name}\0{path.read_text()}" for path in sorted(HERE.glob("*.py"))]
     return hashlib.sha256("\0".join(parts).encode()).digest()
 
 
@@ -698,7 +691,7 @@ def _execute_all(
 ) -> list[ExecutedLesson]:
     # One lesson more than there are cores: a kernel waits now and then (starting, answering over
     # ZeroMQ), and the extra lesson fills those gaps. More than one extra only makes the kernels
-    # compete for the cores (bench/README.md has the measurements).
+    # compete for the cores (dev_tools/bench/README.md has the measurements).
     jobs = jobs or (os.cpu_count() or 1) + 1
     determinism = determinism_requested() if determinism is None else determinism
     results: dict[Path, ExecutedLesson] = {}

@@ -7,7 +7,7 @@ before anything executes, every miss reported at once.
 Each problem is one sentence: the lesson file, then, where one cell is at fault, its number
 (counting every cell from 1) and its first line, then what is wrong and what to do. The
 structure the instructor guide reads (title, sections, exercises, minutes, misconceptions, speaker
-notes) is read by instructor_kit.lesson_facts, whose sentences are reported here as they are; the
+notes) is read by lesson_runner.lesson_facts, whose sentences are reported here as they are; the
 rules about a cell meant to fail are lesson_runner.error_metadata_problem, which the harness applies
 again after the run.
 
@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 
 import lesson_runner
-from instructor_kit import lesson_facts
+from lesson_runner import lesson_facts
 
 NAME = re.compile(r"^(\d\d)-[a-z0-9]+(?:-[a-z0-9]+)*\.ipynb$")
 TITLE = re.compile(r"^# (\d+)\. \S")
@@ -34,7 +34,7 @@ DRAWING_TAG = "drawing-code"
 RAISES_TAG = lesson_runner.RAISES_TAG
 SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "notes", "skip"}
 DRAW_FUNCTION = re.compile(r"^def (draw_\w+)\s*\(", re.M)
-REPOSITORY_IMPORT = re.compile(r"^\s*(?:from|import)\s+(lesson_runner|instructor_kit|measure|bench|tests)\b", re.M)
+REPOSITORY_IMPORT = re.compile(r"^\s*(?:from|import)\s+(lesson_runner|site_builder|dev_tools|authoring|tests)\b", re.M)
 LESSON_TARGET = re.compile(r"^lessons/(\d\d-[^/]+)\.ipynb$")
 GUIDE_TARGET = re.compile(r"^instructors/(\d\d-[^/]+)\.md$")
 

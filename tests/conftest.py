@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import lesson_runner
-from measure import suite_record
-from measure.pages_server import serving
+from dev_tools import suite_record
+from dev_tools.pages_server import serving
 
 REPO = Path(__file__).resolve().parent.parent
 # Helpers working side by side can build into a folder of their own.
@@ -42,7 +42,7 @@ def built_site(executed_lessons):
 @pytest.fixture(scope="session")
 def site_url(built_site):
     """The built site, served by a real HTTP server on 127.0.0.1 (a free port), compressing
-    text with gzip as GitHub Pages does (measure/pages_server.py)."""
+    text with gzip as GitHub Pages does (dev_tools/pages_server.py)."""
     with serving(built_site) as url:
         yield url
 
@@ -123,7 +123,7 @@ def pytest_configure(config):
         lesson_runner.determinism_by_default = True
 
 
-# A full run (`make test`) is timed and its record kept for the bench (measure/suite_record.py).
+# A full run (`make test`) is timed and its record kept for the bench (dev_tools/suite_record.py).
 FULL_RUN: dict = {}
 
 

@@ -2,19 +2,11 @@
 packages at the project's own versions (both sides must execute the same code for the ratio to
 mean anything)."""
 
-import importlib.util
 from pathlib import Path
 
 from packaging.requirements import Requirement
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def _bench():
-    spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _pins(lines) -> dict[str, str]:
@@ -36,13 +28,16 @@ def _project_pins() -> tuple[list[str], list[str]]:
 
 
 def test_the_peer_is_pinned_whole_and_executes_the_lessons_with_the_projects_versions():
-    bench = _bench()
+    from dev_tools.bench import peer as bench
+
     peer = _pins(bench.peer_pins())
     assert _pins([bench.PEER]).items() <= peer.items()
     lessons_pins, all_pins = _project_pins()
     lessons = _pins(lessons_pins)
     assert {"torch", "torchsummary", "numpy"} <= lessons.keys()
     differ = {name: (version, peer.get(name)) for name, version in lessons.items() if peer.get(name) != version}
-    assert differ == {}, f"bench/peer-requirements.txt differs from requirements.txt on (project, peer): {differ}"
+    assert differ == {}, (
+        f"dev_tools/bench/peer-requirements.txt differs from requirements.txt on (project, peer): {differ}"
+    )
     # What the peer executes with: the project's kernel too, so only the program around it differs.
     assert peer["ipykernel"] == _pins(all_pins)["ipykernel"]

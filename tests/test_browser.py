@@ -1,7 +1,7 @@
 """The built site in a real browser, used the way readers use it.
 
 Debian's Chromium, driven by Playwright, loads every page of the built site from a real HTTP
-server on 127.0.0.1 that compresses like GitHub Pages (measure/pages_server.py). The pages are
+server on 127.0.0.1 that compresses like GitHub Pages (dev_tools/pages_server.py). The pages are
 found in the built site folder (every *.html file), not in a hand-kept list, so pages other work
 adds are checked as soon as they are built.
 
@@ -116,7 +116,7 @@ LUMINANCE_OF_CODE_CELLS = """() => [...document.querySelectorAll('.jp-InputArea-
 
 
 # Browsers side by side, one per core: fewer leave a core idle while a page loads, more only make
-# them compete for the cores (bench/README.md has the measurements).
+# them compete for the cores (dev_tools/bench/README.md has the measurements).
 BROWSERS_SIDE_BY_SIDE = os.cpu_count() or 1
 
 

@@ -207,7 +207,7 @@ def test_editing_prose_of_a_docs_page_runs_no_block(tmp_path, monkeypatch):
 
 
 def test_a_page_is_made_again_only_when_its_inputs_change(tmp_path, monkeypatch):
-    from lesson_runner import page_cache
+    from site_builder import page_cache
 
     monkeypatch.setattr(page_cache, "CACHE_DIR", tmp_path)
     made = []

@@ -122,12 +122,16 @@ def test_the_reference_shape_table_is_computed_not_typed():
 
 def test_a_failing_exec_block_fails_the_build_and_names_its_page(tmp_path):
     """markdown-exec alone says a block failed, with its code and traceback, not on which page: the
-    lesson_runner hook's on_config and on_page_markdown add it. A strict build of a small site with
-    those two, markdown-exec and one broken page."""
+    site's hook adds it (site_builder/exec_blocks.py). A strict build of a small site with a hook
+    that calls it, markdown-exec and one broken page."""
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# Fine\n")
     (tmp_path / "docs" / "broken.md").write_text('# Broken\n\n```python exec="on"\nprint(len(None))\n```\n')
-    (tmp_path / "names_the_page.py").write_text("from lesson_runner.mkdocs_hook import on_config, on_page_markdown\n")
+    (tmp_path / "names_the_page.py").write_text(
+        "from site_builder import exec_blocks\n"
+        "def on_config(config):\n    exec_blocks.name_pages_in_warnings()\n    return config\n"
+        "def on_page_markdown(markdown, page, **kwargs):\n    exec_blocks.building(page.file.src_uri)\n    return markdown\n"
+    )
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: broken\nstrict: true\nhooks: [names_the_page.py]\n"
         "plugins: [{markdown-exec: {languages: [python], ansi: 'off'}}]\n"

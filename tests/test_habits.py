@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 LINTED = [
     folder
-    for folder in ["lesson_runner", "instructor_kit", "authoring", "tests", "lessons", "bench", "docs/downloads"]
+    for folder in ["lesson_runner", "site_builder", "dev_tools", "authoring", "tests", "lessons", "docs/downloads"]
     if (REPO / folder).is_dir()
 ]
 NOTEBOOKS = sorted(

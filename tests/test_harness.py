@@ -137,13 +137,14 @@ def test_the_build_stops_with_the_report(tmp_path, monkeypatch):
     """A broken lesson stops `mkdocs build` with the sentence, not a stack trace."""
     from mkdocs.exceptions import PluginError
 
-    from lesson_runner import lint, mkdocs_hook, workers
+    from lesson_runner import lint
+    from site_builder import hook, workers
 
     monkeypatch.setattr(lesson_runner, "lesson_paths", lambda: [BROKEN / "untagged_raises.ipynb"])
     # This notebook breaks only when it runs; the linter's own stop is tested in tests/test_lint.py.
     monkeypatch.setattr(lint, "lint_lessons", lambda *args, **kwargs: [])
     with pytest.raises(PluginError) as raised:
-        mkdocs_hook.on_files([], {})
+        hook.on_files([], {})
     assert str(raised.value) == "These lessons did not run as they promise:\n  - " + EXPECTED["untagged_raises.ipynb"]
     assert workers._open["pool"] is None, "the build's worker processes were left running"
 

@@ -1,7 +1,7 @@
 """The instructor guide: made from the lessons at build, its numbers and lists the lessons' own.
 
 Expected values are read here straight from the notebooks' JSON (metadata, headings, bullets,
-code cells), not through instructor_kit, so a mistake in the guide's reading of a lesson shows.
+code cells), not through site_builder, so a mistake in the guide's reading of a lesson shows.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import yaml
 from bs4 import BeautifulSoup
 
 import lesson_runner
-from instructor_kit import guide, lesson_facts
+from lesson_runner import lesson_facts
+from site_builder import guide
 
 REPO = Path(__file__).resolve().parent.parent
 SLUGS = [path.stem for path in lesson_runner.lesson_paths()]

@@ -6,7 +6,7 @@ import json
 import pytest
 
 import lesson_runner
-from instructor_kit import lesson_facts
+from lesson_runner import lesson_facts
 
 LESSONS = [path.name for path in lesson_runner.lesson_paths()]
 

@@ -16,8 +16,7 @@ import pytest
 
 import lesson_runner
 from authoring import new_lesson
-from instructor_kit import lesson_facts
-from lesson_runner import lint
+from lesson_runner import lesson_facts, lint
 
 REPO = Path(__file__).resolve().parent.parent
 LESSONS = [path.name for path in lesson_runner.lesson_paths()]
@@ -380,7 +379,7 @@ def test_prose_cannot_raise(lessons):
 
 @pytest.mark.parametrize(
     "line",
-    ["import sys\nsys.path.insert(0, '..')", "from lesson_runner import lint", "from measure import source_copy"],
+    ["import sys\nsys.path.insert(0, '..')", "from lesson_runner import lint", "from dev_tools import source_copy"],
 )
 def test_a_lesson_stands_alone(lessons, line):
     notebook = good()
@@ -542,7 +541,7 @@ def test_the_build_stops_before_executing_anything(lessons, monkeypatch):
     and before a kernel starts."""
     from mkdocs.exceptions import PluginError
 
-    from lesson_runner import mkdocs_hook
+    from site_builder import hook
 
     notebook = good()
     notebook["cells"][1]["source"] = "## Say this"
@@ -555,7 +554,7 @@ def test_the_build_stops_before_executing_anything(lessons, monkeypatch):
 
     monkeypatch.setattr(lesson_runner, "execute_lessons", executes)
     with pytest.raises(PluginError) as stopped:
-        mkdocs_hook.on_files([], {"nav": [{"Lessons": [{"7. Example": "lessons/07-example.ipynb"}]}]})
+        hook.on_files([], {"nav": [{"Lessons": [{"7. Example": "lessons/07-example.ipynb"}]}]})
     assert str(stopped.value) == (
         "These lessons miss conventions of CONTRIBUTING.md (python -m lesson_runner.lint checks them):\n"
         "  - 07-example.ipynb, cell 2 ('## Say this'): speaker notes with a heading; notes are not on the reader's "

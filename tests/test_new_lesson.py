@@ -1,7 +1,7 @@
 """`make new-lesson SLUG=NN-slug TITLE="..."`: a lesson made from the template builds, strictly,
 with nothing else touched; a bad request is refused with a sentence.
 
-The real run happens in a copy of the sources (measure/source_copy.py) with the developer's caches
+The real run happens in a copy of the sources (dev_tools/source_copy.py) with the developer's caches
 copied in, so the build there executes the new lesson only and renders from warm caches.
 """
 
@@ -18,8 +18,8 @@ import pytest
 
 import lesson_runner
 from authoring import new_lesson
-from lesson_runner.site_stamp import source_paths
-from measure.source_copy import copy_sources
+from dev_tools.site_stamp import source_paths
+from dev_tools.source_copy import copy_sources
 
 REPO = Path(__file__).resolve().parent.parent
 # What the build caches by content (never by path): a copy that has them builds warm.

@@ -1,8 +1,8 @@
-"""lesson_runner.notebook_css keeps exactly the notebook CSS the lesson pages use."""
+"""site_builder.notebook_css keeps exactly the notebook CSS the lesson pages use."""
 
 import pytest
 
-from lesson_runner.notebook_css import used_css
+from site_builder.notebook_css import used_css
 
 pytestmark = pytest.mark.site
 
@@ -50,7 +50,7 @@ def test_a_class_inside_an_attribute_value_is_not_a_required_class():
 
 
 def test_trying_only_the_elements_a_selector_names_matches_what_trying_every_element_matches():
-    from lesson_runner import notebook_css
+    from site_builder import notebook_css
 
     page = notebook_css._Page(
         """<html><body><div class="jupyter-wrapper"><div class="jp-Cell jp-CodeCell">

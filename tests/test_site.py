@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 import lesson_runner
-from measure.source_copy import copy_sources
+from dev_tools.source_copy import copy_sources
 
 pytestmark = pytest.mark.site
 
@@ -101,17 +101,16 @@ def test_the_code_that_draws_a_picture_is_folded_above_the_picture(built_site):
 
 def test_the_build_shortcuts_change_nothing_in_the_site(built_site, tmp_path):
     """Two shortcuts, each proved to leave the site byte for byte as it would be without it:
-    - lesson_runner's hook hands Material's search plugin each page without its marked-out parts
+    - the hook hands Material's search plugin each page without its marked-out parts
       (code, outputs), then gives the page back whole;
-    - instructor_kit's on_files renders the lesson pages ahead of MkDocs, in worker processes
-      (instructor_kit/lesson_pages.py), into the caches MkDocs then reads (a build that executes
+    - the hook's on_files renders the lesson pages ahead of MkDocs, in worker processes
+      (site_builder/lesson_pages.py), into the caches MkDocs then reads (a build that executes
       lessons hands those same jobs to the workers earlier, as each lesson is executed: test_workers).
     Both builds start from empty page caches (the executed lessons copied in): the first takes both
     shortcuts, the second neither, so MkDocs renders every page itself. Each builds in a copy of
     the sources with caches of its own, so the two run side by side: one after the other they were
     the longest test of the suite (52 s), and each mostly waits on one core."""
-    from instructor_kit import lesson_pages
-    from lesson_runner import mkdocs_hook, workers
+    from site_builder import lesson_pages, search_index, workers
 
     def build(name, **variables):
         copy = _copy_of_the_sources(tmp_path / name)
@@ -129,7 +128,7 @@ def test_the_build_shortcuts_change_nothing_in_the_site(built_site, tmp_path):
     shortcuts = build("shortcuts")
     plain = build(
         "plain",
-        **{mkdocs_hook.WHOLE_PAGES_VARIABLE: "1", lesson_pages.AHEAD_VARIABLE: "0", workers.EARLY_VARIABLE: "0"},
+        **{search_index.WHOLE_PAGES_VARIABLE: "1", lesson_pages.AHEAD_VARIABLE: "0", workers.EARLY_VARIABLE: "0"},
     )
     shortcuts, log = finish(shortcuts)
     # Every lesson page was rendered ahead: MkDocs found mkdocs-jupyter's cache already filled.

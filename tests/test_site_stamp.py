@@ -1,5 +1,5 @@
 """`make build` skips the build only when site/ is the build of exactly the sources it has
-(lesson_runner/site_stamp.py). Each test builds a small tree with a real process standing in for
+(dev_tools/site_stamp.py). Each test builds a small tree with a real process standing in for
 MkDocs: it writes site/ and counts its runs in .cache/, an output folder."""
 
 import os
@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from lesson_runner import site_stamp
+from dev_tools import site_stamp
 
 WRITE_SITE = (
     "import pathlib, sys\n"

@@ -13,7 +13,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 import lesson_runner
-from instructor_kit import lesson_facts, slides, slides_pdf
+from lesson_runner import lesson_facts
+from site_builder import slides, slides_pdf
 
 REPO = Path(__file__).resolve().parent.parent
 LESSONS = lesson_runner.lesson_paths()

@@ -1,7 +1,7 @@
 """The record of a full `make test` run, which the bench reports instead of running the suite a second
 time, is read only for a cold run on exactly the sources and installs the bench sees."""
 
-from measure import suite_record
+from dev_tools import suite_record
 
 
 def _tree(root):

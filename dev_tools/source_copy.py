@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from lesson_runner.site_stamp import source_paths
+from dev_tools.site_stamp import source_paths
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -15,7 +15,7 @@ import json
 import os
 from pathlib import Path
 
-from lesson_runner.site_stamp import source_paths
+from dev_tools.site_stamp import source_paths
 
 REPO = Path(__file__).resolve().parent.parent
 RECORD = Path(".cache") / "make-test.json"

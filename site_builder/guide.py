@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import textwrap
 
-from instructor_kit import lesson_facts
-from instructor_kit.lesson_facts import LessonFacts
+from lesson_runner import lesson_facts
+from lesson_runner.lesson_facts import LessonFacts
 
 GUIDE_DIR = "instructors"
 SCHEDULE_PLACEHOLDER = "<!-- schedule -->"

@@ -2,10 +2,9 @@
 
 A cold build executes the lessons, three kernels at a time on two cores, and then renders what is
 made from them (each lesson's page and deck). The lessons do not take equally long: the last one
-to finish (lesson 9 trains a network) runs alone for seconds while the other core waits. So a kit
-that renders something from each lesson registers a planner here (`plan`); lesson_runner's hook
-hands every lesson to the planners as soon as it is executed (and cached), and the jobs they
-return go to these workers at once, at a lower priority than the kernels. The build later asks
+to finish (lesson 9 trains a network) runs alone for seconds while the other core waits. So the hook
+hands the jobs that render each lesson's page and deck to these workers as soon as that lesson is
+executed (and cached), at a lower priority than the kernels. The build later asks
 for the same renders the usual way and finds them in their caches.
 
 The workers are forked when the build opens them, before the execution's thread and kernels
@@ -27,24 +26,15 @@ EARLY_VARIABLE = "SHAPE_MATTERS_RENDER_EARLY"
 # Below the kernels, which are the build's critical path; above nothing else.
 NICENESS = 10
 
-# name: (planner(lesson, file, config) -> [(function, arguments), ...], the modules its jobs use). By
-# name, because MkDocs loads a hook's module afresh for every build of `mkdocs serve`, and it
-# registers again.
-PLANNERS: dict[str, tuple[Callable, tuple[str, ...]]] = {}
 _open: dict = {"pool": None, "handed": []}
 
 
-def plan(name: str, planner: Callable, warm_up: Sequence[str] = ()) -> None:
-    PLANNERS[name] = (planner, tuple(warm_up))
-
-
-def open_workers() -> None:
-    """Fork one worker per core now; each imports the modules the planners' jobs use."""
+def open_workers(warm_up: Sequence[str] = ()) -> None:
+    """Fork one worker per core now; each imports these modules (those its jobs will use)."""
     close_workers()
     count = os.cpu_count() or 1
-    warm_up = tuple(name for _, modules in PLANNERS.values() for name in modules)
     pool = concurrent.futures.ProcessPoolExecutor(
-        count, mp_context=multiprocessing.get_context("fork"), initializer=_start, initargs=(warm_up,)
+        count, mp_context=multiprocessing.get_context("fork"), initializer=_start, initargs=(tuple(warm_up),)
     )
     # A fork pool starts all of its workers at the first job: here, before any thread is started.
     pool.submit(int).result()
@@ -61,19 +51,16 @@ def early_wanted() -> bool:
     return os.environ.get(EARLY_VARIABLE) != "0"
 
 
-def hand_over(lesson, file, config) -> None:
-    """Give the workers every planner's jobs for this executed lesson; they start at once. A
-    planner or a job that fails is left to the build, which meets the problem again and reports
-    it where it happens."""
+def hand_over(plan: Callable[[], Sequence[tuple[Callable, tuple]]]) -> None:
+    """Give the workers the jobs plan() returns; they start at once. A plan or a job that fails is
+    left to the build, which meets the problem again and reports it where it happens."""
     pool = _open["pool"]
     if pool is None or not early_wanted():
         return
-    for planner, _ in list(PLANNERS.values()):
-        try:
-            jobs = planner(lesson, file, config)
-            _open["handed"] += [pool.submit(function, *arguments) for function, arguments in jobs]
-        except Exception:  # noqa: BLE001 - see the docstring
-            continue
+    try:
+        _open["handed"] += [pool.submit(function, *arguments) for function, arguments in plan()]
+    except Exception:  # noqa: BLE001 - see the docstring
+        return
 
 
 def wait_for_handed() -> None:

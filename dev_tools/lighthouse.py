@@ -1,8 +1,8 @@
 """Lighthouse's performance and accessibility scores of the built site, as GitHub Pages serves it.
 
-    python -m measure.lighthouse [SITE_DIR]     (make lighthouse: builds first)
+    python -m dev_tools.lighthouse [SITE_DIR]     (make lighthouse: builds first)
 
-Serves SITE_DIR (default site/) with measure/pages_server.py (gzip, like GitHub Pages), runs
+Serves SITE_DIR (default site/) with dev_tools/pages_server.py (gzip, like GitHub Pages), runs
 Lighthouse from node_modules (a dev dependency, pinned in package.json) with the local Chromium
 on the landing page and on every lesson page, and reports the landing page and the heaviest
 lesson page (by Lighthouse's total byte weight). Lighthouse's defaults: a phone on a slow 4G
@@ -21,7 +21,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from measure.pages_server import serving
+from dev_tools.pages_server import serving
 
 REPO = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = REPO / "node_modules" / ".bin" / "lighthouse"

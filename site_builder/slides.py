@@ -37,9 +37,10 @@ from bs4 import BeautifulSoup
 from nbconvert import SlidesExporter
 
 import lesson_runner
-from instructor_kit import lesson_facts
-from instructor_kit.lesson_facts import LessonFacts
-from lesson_runner import page_cache
+import site_builder
+from lesson_runner import lesson_facts
+from lesson_runner.lesson_facts import LessonFacts
+from site_builder import page_cache
 
 KIT = Path(__file__).resolve().parent
 REPO = KIT.parent
@@ -364,18 +365,13 @@ def deck_notebook(notebook, facts: LessonFacts, lesson_url: str = "", index_url:
 CACHE_DIR = REPO / ".cache" / "slides"
 
 
-def _kit_code() -> bytes:
-    """This kit's code and template, which every deck depends on."""
-    return b"".join(source.read_bytes() for source in sorted([*KIT.glob("*.py"), *(KIT / "reveal_deck").iterdir()]))
-
-
-def _deck_key(path: Path, lesson_url: str, index_url: str, kit_code: bytes) -> str:
-    """Everything a deck depends on: the lesson's whole text and environment (lesson_key), the links, this
-    kit's code and template, and nbconvert."""
+def _deck_key(path: Path, lesson_url: str, index_url: str) -> str:
+    """Everything a deck depends on: the lesson's whole text and environment (lesson_key), the links,
+    the code (site_builder.code_version, the template included) and nbconvert."""
     digest = hashlib.sha256(
         "\0".join([lesson_runner.lesson_key(path), lesson_url, index_url, nbconvert.__version__]).encode()
     )
-    digest.update(kit_code)
+    digest.update(site_builder.code_version())
     return digest.hexdigest()[:32]
 
 
@@ -395,12 +391,11 @@ def cached_decks(requests: list[tuple]) -> list[str]:
 def deck_jobs(requests: list[tuple]) -> list[tuple]:
     """The decks the cache lacks, as (function, arguments) jobs that each render one into the cache:
     for a caller that runs them side by side with other work of its own."""
-    kit_code = _kit_code()
-    return [(render_into_cache, request) for request in requests if not _deck_file(*request, kit_code).exists()]
+    return [(render_into_cache, request) for request in requests if not _deck_file(*request).exists()]
 
 
-def _deck_file(path: Path, notebook, facts, lesson_url: str, index_url: str, kit_code: bytes | None = None) -> Path:
-    return CACHE_DIR / f"{path.stem}-{_deck_key(path, lesson_url, index_url, kit_code or _kit_code())}.html"
+def _deck_file(path: Path, notebook, facts, lesson_url: str, index_url: str) -> Path:
+    return CACHE_DIR / f"{path.stem}-{_deck_key(path, lesson_url, index_url)}.html"
 
 
 def render_into_cache(path: Path, notebook, facts: LessonFacts, lesson_url: str, index_url: str) -> None:

@@ -4,7 +4,7 @@ The browser tests and the Lighthouse measurement both use this server, so the pa
 report are the bytes a reader's browser receives from the published site, not the bigger
 uncompressed files on disk (those are reported too).
 
-    python -m measure.pages_server site/ 8001    # serve site/ on http://127.0.0.1:8001/ (0: a free port)
+    python -m dev_tools.pages_server site/ 8001    # serve site/ on http://127.0.0.1:8001/ (0: a free port)
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def serving(site_dir: Path, port: int = 0):
     on them for the GIL, and every request of every page waits with it, so that more browsers side
     by side would make the visits slower, not faster."""
     server = subprocess.Popen(
-        [sys.executable, "-m", "measure.pages_server", str(site_dir), str(port)],
+        [sys.executable, "-m", "dev_tools.pages_server", str(site_dir), str(port)],
         cwd=Path(__file__).resolve().parent.parent,
         stdout=subprocess.PIPE,
         text=True,

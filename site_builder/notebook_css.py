@@ -9,11 +9,18 @@ writes the result once, as a file every lesson page links to (and the browser ca
 
 from __future__ import annotations
 
+import hashlib
 import re
+from pathlib import Path
 
 import soupsieve
 import tinycss2
 from bs4 import BeautifulSoup
+
+import site_builder
+from site_builder import page_cache
+
+CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "notebook-css"
 
 # States and parts that no static page shows when it is parsed, but a reader's browser does
 # (hover, focus, ::before ...): a selector is kept when it matches without them.
@@ -238,3 +245,28 @@ def used_css(stylesheets: list[str], pages_html: list[str]) -> str:
     rules = parse(stylesheets)
     selectors = selectors_of(rules)
     return combine(rules, [what_a_page_uses(html, selectors) for html in pages_html])
+
+
+def used_css_cached(stylesheets: list[str], pages_html: list[str]) -> str:
+    """The CSS the lesson pages use, reused whole when the pages and stylesheets are those of the
+    last build. Otherwise each page's part (which selectors match it) is reused if that page is
+    unchanged and computed, for the pages that changed, in parallel: it parses the page and tries
+    every selector on it."""
+    digest = hashlib.sha256(site_builder.code_version())
+    digest.update("\0".join([*stylesheets, "\0", *pages_html]).encode())
+    cached = CACHE_DIR / f"{digest.hexdigest()[:32]}.css"
+    if not cached.exists():
+        rules = parse(stylesheets)
+        selectors = selectors_of(rules)
+        inputs = ["\0".join(selectors)]
+        answers = [page_cache.look_up("notebook-css", [*inputs, html]) for html in pages_html]
+        missing = [number for number, answer in enumerate(answers) if answer is None]
+        computed = page_cache.make_side_by_side(
+            what_a_page_uses, [(pages_html[number], selectors) for number in missing]
+        )
+        for number, answer in zip(missing, computed):
+            answers[number] = page_cache.store("notebook-css", [*inputs, pages_html[number]], answer)
+        css = combine(rules, answers)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(css)
+    return cached.read_text()

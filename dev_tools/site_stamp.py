@@ -16,7 +16,7 @@ site/ changed or deleted by hand. A failed build leaves no stamp. `make build FO
 whatever the stamp says. Only the standard library is imported here, so the check itself is
 quick.
 
-    python lesson_runner/site_stamp.py [--force] [mkdocs build arguments...]
+    python dev_tools/site_stamp.py [--force] [mkdocs build arguments...]
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 STAMP = Path(".cache") / "site-build.json"
 SITE = Path("site")
 # What builds, tests and installs write, at the top of the repository: not sources.
-OUTPUT_FOLDERS = {".git", ".venv", "node_modules", "site", ".cache", "test-artifacts", "bench/results"}
+OUTPUT_FOLDERS = {".git", ".venv", "node_modules", "site", ".cache", "test-artifacts", "dev_tools/bench/results"}
 # ... and anywhere in it.
 OUTPUT_NAMES = {"__pycache__", ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints"}
 # Installed packages the build reads (MkDocs, its plugins, reveal.js): these folders' times change

@@ -5,7 +5,7 @@ with `?print-pdf`, reveal.js's print view, and prints it at the page size that v
 The PDFs go to <site>/slides/pdf/<lesson>.pdf. A deck whose PDF has more pages than slides (a
 slide too tall for its page) is reported, and the command fails.
 
-    python -m instructor_kit.slides_pdf [SITE_DIR]     (default: site)
+    python -m site_builder.slides_pdf [SITE_DIR]     (default: site)
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from instructor_kit.slides import DECKS_DIR, HEIGHT, WIDTH
+from site_builder.slides import DECKS_DIR, HEIGHT, WIDTH
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]

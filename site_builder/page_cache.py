@@ -1,6 +1,6 @@
-"""What the MkDocs hooks make of a page, kept under .cache/pages/ so that a build where the page
-and the hook's code are unchanged parses no HTML (parsing with BeautifulSoup would be most of a
-warm build's work)."""
+"""What the build makes of a page, kept under .cache/pages/ so that a build where the page and
+the site's code are unchanged parses no HTML (parsing with BeautifulSoup would be most of a warm
+build's work)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,15 @@ from pathlib import Path
 
 import bs4
 
+import site_builder
+
 CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "pages"
 
 
 def cached(kind: str, inputs: list[str | bytes], make: Callable[[], dict], compute: bool = True) -> dict | None:
     """make()'s answer (a dict that JSON can hold) for these inputs, computed once. `inputs` holds
-    everything the answer depends on, the calling hook's own source among them; BeautifulSoup's
-    version is added here. Answers for older inputs stay until `make clean`. With compute=False,
+    everything the answer depends on besides the code; the code (site_builder.code_version) and
+    BeautifulSoup's version are added here. Answers for older inputs stay until `make clean`. With compute=False,
     only what the cache holds (or None)."""
     found = look_up(kind, inputs)
     if found is not None or not compute:
@@ -48,7 +50,7 @@ def write_whole(path: Path, text: str) -> None:
 
 
 def _path(kind: str, inputs: list[str | bytes]) -> Path:
-    digest = hashlib.sha256(bs4.__version__.encode())
+    digest = hashlib.sha256(bs4.__version__.encode() + b"\0" + site_builder.code_version())
     for part in inputs:
         digest.update(b"\0" + (part.encode() if isinstance(part, str) else part))
     return CACHE_DIR / kind / f"{digest.hexdigest()[:32]}.json"
@@ -66,7 +68,7 @@ def run_side_by_side(jobs: Sequence[tuple[Callable, tuple]]) -> list:
     are several: jobs of different kinds share the cores (a build's decks and its lesson pages)."""
     if len(jobs) < 2:
         return [function(*arguments) for function, arguments in jobs]
-    from lesson_runner import workers
+    from site_builder import workers
 
     done = workers.run(jobs)  # the build's own workers, when it has them open
     if done is not None:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from bs4 import BeautifulSoup
+
+from site_builder import page_cache
+
+# Set to 1, Material's search plugin reads whole pages again (the test that proves the shortcut
+# of hook.py's on_page_context changes nothing in the site builds both ways).
+WHOLE_PAGES_VARIABLE = "SHAPE_MATTERS_SEARCH_READS_WHOLE_PAGES"
 
 
 def keep_out_of_search(soup, selector: str) -> None:
@@ -42,3 +49,16 @@ def has_marks(html: str) -> bool:
 
 def after_search(html: str) -> str:
     return _SEARCH_MARKS.sub("", html)
+
+
+def shortcut_taken(html: str) -> bool:
+    """Whether search is handed this page without its marked parts (see the hook's on_page_context)."""
+    return "data-search-exclude" in html and os.environ.get(WHOLE_PAGES_VARIABLE) != "1"
+
+
+def for_search(whole: str, compute: bool = True) -> dict | None:
+    """The page as search is handed it, and whether anything was marked out of it; cached. With
+    compute=False, only what the cache holds (or None)."""
+    return page_cache.cached(
+        "search", [whole], lambda: {"html": what_search_reads(whole), "marked": has_marks(whole)}, compute
+    )
