@@ -196,7 +196,7 @@ function decode(raw) {
   const groups = found.match.slice(1);
   const numbers = (found.kind === "channels" ? [groups[1], ...sizeList(groups[2]).map((n) => n.text), ...sizeList(groups[3]).map((n) => n.text), groups[4], groups[5]]
     : found.kind === "view" ? [...sizeList(groups[0].replace(/-/g, "")).map((n) => n.text), groups[1]]
-    : found.kind === "kernel" || found.kind === "pool" ? [...sizeList(groups[0].replace(/x/g, " ")).map((n) => n.text)]
+    : found.kind === "kernel" || found.kind === "pool" ? [...sizeList(groups.join(" ").replace(/[x-]/g, " ")).map((n) => n.text)]
     : groups).filter((item) => item !== undefined);
   const absurd = numbers.map(messageNumber).find((number) => number.big > MAX_SIZE);
   if (absurd) {
@@ -406,7 +406,9 @@ function explainLayer({ a, b, c, d, layer, blocks, mat1, mat2, numbers, context,
   const featureMapRows = b.big >= 2n && a.big % b.big === 0n && a.big / b.big >= 2n && c.big > b.big;
   blocks.push(
     { p: [`${linearName === "your nn.Linear layer" ? "Your nn.Linear layer" : "The layer"} was built for ${c.text} features per row, and rows of ${b.text} arrive. `,
-      `In all, ${a.text} × ${b.text} = ${total} numbers reached it, not a multiple of ${c.text}: they cannot be whole examples of ${c.text} numbers each, so the layer does not fit this input, whatever the batch size. `,
+      total > 0n && c.big > 0n
+        ? `In all, ${a.text} × ${b.text} = ${total} numbers reached it, not a multiple of ${c.text}: they cannot be whole examples of ${c.text} numbers each, so the layer does not fit this input, whatever the batch size. `
+        : `In all, ${a.text} × ${b.text} = ${total} numbers reached it. `,
       "The four numbers:"] },
     numberList({ a, b, c, d, mat1, mat2 }, ROWS(torchsummary), "the size of the input's last dimension;"),
   );
@@ -418,7 +420,7 @@ function explainLayer({ a, b, c, d, layer, blocks, mat1, mat2, numbers, context,
     // A sequence (batch, tokens, features): a Linear layer acts on the last dimension, and keeps the others.
     blocks.push({ p: [{ strong: "If the input is a sequence" }, ` (batch, tokens, ${b.text}) and the layer is yours, the same line is the fix: a Linear layer acts on the last dimension, and ${a.text} is batch × tokens.`] });
   }
-  const batches = context.lastPackage ? [] : COMMON_BATCHES.filter((batch) => a.big % batch === 0n).slice(0, 6);
+  const batches = context.lastPackage || total === 0n ? [] : COMMON_BATCHES.filter((batch) => a.big % batch === 0n).slice(0, 6);
   const flats = batches.map((batch) => {
     const features = String(total / batch);
     const flat = { ...FLATTEN, when: `your batch size is ${batch} and the input is not flattened`, batch: String(batch), in_features: features, out_features: d.text, complete: true, likely: false, layer: `nn.Linear(${features}, ${d.text})` };
