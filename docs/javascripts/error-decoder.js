@@ -444,7 +444,7 @@ function explainLayer({ a, b, c, d, layer, blocks, mat1, mat2, numbers, context,
 function explainBare(context) {
   const blocks = [
     { p: ["This is the same error as ", { code: "mat1 and mat2 shapes cannot be multiplied" }, ", in the words of PyTorch 1.6 to 1.8 on a GPU: it gives no sizes, so I cannot tell you any. A matrix product (an nn.Linear layer, or ", { code: "torch.mm" }, " / ", { code: "@" }, ") got a first matrix whose columns are not the second one's rows."] },
-    { p: ["To get the numbers, run the same code on the CPU, or with a recent PyTorch: the message then reads ", { code: "mat1 and mat2 shapes cannot be multiplied (AxB and CxD)" }, ", which this page explains. Or print the shape of the input just before the line the traceback ends in."] },
+    { p: ["To get the numbers, run the same code on the CPU (its message gives them), or with PyTorch 1.9 or later, where it reads ", { code: "mat1 and mat2 shapes cannot be multiplied (AxB and CxD)" }, "; this page explains both. Or print the shape of the input just before the line the traceback ends in."] },
   ];
   if (context.linear) blocks.push({ p: ["The traceback goes through nn.Linear: print ", { code: "x.shape" }, " just before that layer and compare its last number with the layer's in_features."] });
   return { kind: "matmul-bare", title: "A matrix product whose sizes do not match (no numbers given)", blocks, fix: null };
