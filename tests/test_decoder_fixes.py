@@ -209,7 +209,7 @@ def test_one_image_without_its_batch_through_the_page(decoder_page):
         "So 32 is probably not your batch size: the layer is right, and the data reached it in the wrong shape.",
         "32 (rows of mat1): one row per example only if 32 is your batch size;",
         "If you passed one example (one image, say) without its batch dimension, the layer is right",
-        "If 32 is your batch size, 49 features per example reached a layer built for 1568: replace nn.Linear(1568, 10) with",
+        "If 32 is your batch size and the layer is yours, 49 features per example reached a layer built for 1568: replace nn.Linear(1568, 10) with",
     ]:
         assert line in text, f"{DECODER}: missing {line!r} in\n{text}"
     assert "the batch size" not in text and "should be your batch size" not in text

@@ -51,8 +51,11 @@ function whenTyped(fields, output, update) {
     clearTimeout(timer);
     output.setAttribute("aria-busy", "true");
     timer = setTimeout(() => {
-      update();
-      output.removeAttribute("aria-busy");
+      try {
+        update();
+      } finally {
+        output.removeAttribute("aria-busy"); // never left busy, whatever update() met
+      }
     }, UPDATE_DELAY_MS);
   };
   for (const field of fields) field.addEventListener("input", later);
@@ -66,13 +69,20 @@ const shapeText = (shape) => `[${shape.map((size) => (size === null ? "N" : Stri
 
 function setUpDecoder(field, output) {
   const update = () => {
-    const result = decodeError(field.value);
-    const title = element("p", { class: "shape-tool__title" }, element("strong", {}, result.title));
-    const blocks = result.kind === "empty"
-      ? [...result.blocks, { p: ["It knows these messages:"] }, { list: SUPPORTED_MESSAGES }]
-      : result.blocks;
-    output.replaceChildren(title, renderBlocks(blocks));
-    output.dataset.kind = result.kind;
+    try {
+      const result = decodeError(field.value);
+      const title = element("p", { class: "shape-tool__title" }, element("strong", {}, result.title));
+      const blocks = result.kind === "empty"
+        ? [...result.blocks, { p: ["It knows these messages:"] }, { list: SUPPORTED_MESSAGES }]
+        : result.blocks;
+      output.replaceChildren(title, renderBlocks(blocks));
+      output.dataset.kind = result.kind;
+    } catch (error) {
+      // No stale answer on screen: the previous one is replaced by what went wrong.
+      output.replaceChildren(element("p", { class: "shape-tool__title" }, element("strong", {}, "The decoder could not read this paste")),
+        element("p", {}, `Something in it stopped the decoder (${String(error).slice(0, 200)}). Nothing here is an answer: paste the last line of the traceback alone.`));
+      output.dataset.kind = "internal-error";
+    }
     countUpdate(output);
   };
   whenTyped([field], output, update);
