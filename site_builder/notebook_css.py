@@ -247,25 +247,36 @@ def used_css(stylesheets: list[str], pages_html: list[str]) -> str:
     return combine(rules, [what_a_page_uses(html, selectors) for html in pages_html])
 
 
+# Text between tags: a selector never reads it, only whether an element holds any (:empty).
+_TEXT = re.compile(r">([^<]+)<")
+
+
+def skeleton(html: str) -> str:
+    """The page without its text: what decides which selectors match it. Two pages that differ only
+    in their words (a prose edit) have the same skeleton and use the same CSS."""
+    return _TEXT.sub(lambda match: "> <" if match.group(1).isspace() else ">x<", html)
+
+
 def used_css_cached(stylesheets: list[str], pages_html: list[str]) -> str:
-    """The CSS the lesson pages use, reused whole when the pages and stylesheets are those of the
-    last build. Otherwise each page's part (which selectors match it) is reused if that page is
-    unchanged and computed, for the pages that changed, in parallel: it parses the page and tries
-    every selector on it."""
+    """The CSS the lesson pages use, reused whole when the stylesheets and the pages' skeletons are
+    those of an earlier build (a prose edit changes no skeleton). Otherwise each page's part (which
+    selectors match it) is reused if that page's skeleton is unchanged and computed, for the pages
+    that changed, in parallel: it parses the page and tries every selector on it."""
+    skeletons = [skeleton(html) for html in pages_html]
     digest = hashlib.sha256(site_builder.code_version())
-    digest.update("\0".join([*stylesheets, "\0", *pages_html]).encode())
+    digest.update("\0".join([*stylesheets, "\0", *skeletons]).encode())
     cached = CACHE_DIR / f"{digest.hexdigest()[:32]}.css"
     if not cached.exists():
         rules = parse(stylesheets)
         selectors = selectors_of(rules)
         inputs = ["\0".join(selectors)]
-        answers = [page_cache.look_up("notebook-css", [*inputs, html]) for html in pages_html]
+        answers = [page_cache.look_up("notebook-css", [*inputs, page]) for page in skeletons]
         missing = [number for number, answer in enumerate(answers) if answer is None]
         computed = page_cache.make_side_by_side(
             what_a_page_uses, [(pages_html[number], selectors) for number in missing]
         )
         for number, answer in zip(missing, computed):
-            answers[number] = page_cache.store("notebook-css", [*inputs, pages_html[number]], answer)
+            answers[number] = page_cache.store("notebook-css", [*inputs, skeletons[number]], answer)
         css = combine(rules, answers)
         cached.parent.mkdir(parents=True, exist_ok=True)
         cached.write_text(css)

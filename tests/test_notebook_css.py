@@ -78,3 +78,21 @@ def test_trying_only_the_elements_a_selector_names_matches_what_trying_every_ele
         assert notebook_css._selector_matches(selector, page) is expected, selector
     assert notebook_css._candidates(".jp-Cell > pre", page) == page.by_name["pre"]
     assert notebook_css._candidates(":is(.out, .jp-Prompt)", page) is None
+
+
+def test_a_page_whose_words_changed_keeps_its_skeleton_and_its_css():
+    """A prose edit reuses the CSS computed for the page before it: the page's skeleton (its markup
+    without its words) decides which selectors match, and the words never do."""
+    from site_builder.notebook_css import parse, selectors_of, skeleton, what_a_page_uses
+
+    css = ".out:empty { color: red; } .jp-Cell > pre { margin: 0; } .jp-Cell pre + p { color: blue; }"
+    selectors = selectors_of(parse([css]))
+    before = PAGE.replace("</pre>", "</pre><p>the old sentence</p>")
+    after = PAGE.replace("</pre>", "</pre><p>a new sentence, longer &amp; edited</p>")
+    assert skeleton(before) == skeleton(after)
+    assert what_a_page_uses(before, selectors) == what_a_page_uses(after, selectors)
+    # Markup that changes, or an element that loses its text, changes the skeleton.
+    emptied = PAGE.replace('<pre class="out">x</pre>', '<pre class="out"></pre>')
+    assert what_a_page_uses(emptied, selectors) != what_a_page_uses(PAGE, selectors)
+    assert skeleton(emptied) != skeleton(PAGE)
+    assert skeleton(PAGE.replace("<pre", "<code")) != skeleton(PAGE)
