@@ -118,18 +118,32 @@ def test_exercises_are_listed_with_their_time(built_site, slug):
 def test_live_coding_script_is_the_lessons_code_in_order(built_site, executed_lessons, slug):
     page = guide_page(built_site, slug)
     script = section(page, "live-coding-script")
-    # Each step is "Step N. Type:" followed by its code block.
-    typed = [
-        " ".join(following.get_text().split())
-        for element, following in zip(script, script[1:])
-        if re.fullmatch(r"Step \d+\. Type:", text(element)) and following.select_one("div.highlight, pre")
-    ]
+    # A typed step is "Step N. Type:" followed by its code block; a pasted one is folded, its summary
+    # "Step N. Paste this cell; don't type it (L lines)".
+    steps = []
+    for element, following in zip(script, script[1:] + [None]):
+        if re.fullmatch(r"Step \d+\. Type:", text(element)) and following.select_one("div.highlight, pre"):
+            steps.append(("type", " ".join(following.get_text().split())))
+        elif element.name == "details" and re.fullmatch(
+            r"Step \d+\. Paste this cell; don't type it \(\d+ lines?\)", text(element.summary)
+        ):
+            steps.append(("paste", " ".join(element.select_one("div.highlight, pre").get_text().split())))
     cells = [
-        " ".join("".join(cell["source"]).split())
+        ("type" if lesson_facts.is_typed(cell) else "paste", " ".join("".join(cell["source"]).split()))
         for cell in notebook(slug)["cells"]
         if cell["cell_type"] == "code" and "solution" not in cell["metadata"].get("tags", [])
     ]
-    assert typed == cells, f"instructors/{slug}/: the live-coding script's code is not the lesson's code cells"
+    assert steps == cells, f"instructors/{slug}/: the live-coding script's code is not the lesson's code cells"
+    numbers = [
+        int(re.match(r"Step (\d+)", text(e.summary if e.name == "details" else e))[1])
+        for e in script
+        if re.match(r"Step \d+\. (Type|Paste)", text(e.summary if e.name == "details" else e))
+    ]
+    assert numbers == list(range(1, len(cells) + 1)), f"instructors/{slug}/: steps are numbered {numbers}"
+    for cell in notebook(slug)["cells"]:
+        tags = cell["metadata"].get("tags", [])
+        if "drawing-code" in tags or "support-code" in tags:
+            assert not lesson_facts.is_typed(cell), f"{slug}.ipynb, cell {cell['id']}: the script would type it"
     # Every cell that raises on purpose shows the exact error the lesson expects.
     expected_errors = [
         f"{cell['metadata']['expected_error']['ename']}: {cell['metadata']['expected_error']['evalue']}"
