@@ -23,7 +23,7 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import lesson_runner  # noqa: E402
-from instructor_kit import guide, lesson_facts, lesson_pages, slides  # noqa: E402
+from instructor_kit import cheat_sheet, guide, lesson_facts, lesson_pages, slides  # noqa: E402
 from lesson_runner import page_cache, workers  # noqa: E402
 from lesson_runner.search_index import keep_out_of_search  # noqa: E402
 
@@ -158,3 +158,11 @@ def _guide_page(html: str) -> str:
     soup = BeautifulSoup(html, "html.parser")
     keep_out_of_search(soup, ".highlight")
     return str(soup)
+
+
+def on_post_build(config):
+    # Printed from the built page (instructor_kit/cheat_sheet.py), cached by its bytes.
+    try:
+        cheat_sheet.publish(Path(config["site_dir"]))
+    except cheat_sheet.CheatSheetError as error:
+        raise PluginError(f"The cheat sheet cannot be printed: {error}") from None
