@@ -54,8 +54,9 @@ def test_the_published_sheet_is_one_page_printed_from_this_build(built_site, pub
 
 
 @pytest.mark.browser
-def test_it_prints_on_one_page_of_a4_and_of_letter(built_site):
-    printed = cheat_sheet.print_pages(built_site, ["A4", "Letter"])
+def test_it_prints_on_one_page_of_a4_and_of_letter(browser, site_url):
+    url = site_url + cheat_sheet.PAGE.removesuffix("index.html")
+    printed = {paper: cheat_sheet.print_page(browser, url, paper) for paper in ["A4", "Letter"]}
     assert {paper: pages(pdf) for paper, pdf in printed.items()} == {"A4": 1, "Letter": 1}
 
 
