@@ -16,6 +16,7 @@ A lesson that lacks one of these is reported with a sentence naming the lesson a
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,12 +25,18 @@ SOLUTION_TAG = "solution"
 RAISES_TAG = "raises-exception"
 # A cell that belongs on the slides only: the hook removes it from the reader's page.
 SLIDES_ONLY_TAG = "slides-only"
+# Code the instructor does not type: it comes ready, pasted from the lesson page or the lesson's
+# notebook. Drawing helpers always; other support code (a long check, a plot) tagged so.
+DRAWING_TAG = "drawing-code"
+SUPPORT_TAG = "support-code"
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _EXERCISE = re.compile(r"^Exercise\s+(\d+)\s*:\s*(.+)$")
 _BULLET = re.compile(r"^[-*]\s+(.*)$")
 # `torch.manual_seed(0)` echoes `<torch._C.Generator at 0x...>`: nothing to tell learners about.
 _OBJECT_REPR = re.compile(r"^<[^<>]* at 0x[0-9a-f]+>$")
+# What the script says a drawn picture shows.
+PICTURE = "(a picture: the one on the lesson page)"
 
 
 class LessonFactsError(Exception):
@@ -60,10 +67,11 @@ class Misconception:
 class Step:
     """One step of the live-coding script, in the lesson's order."""
 
-    kind: str  # "section", "say" or "type"
+    kind: str  # "section", "say", "type" or "paste" (code that comes ready: `is_typed`)
     text: str  # the heading, the speaker notes, or the code
-    expect: str = ""  # for "type": what the executed cell showed
+    expect: str = ""  # for "type" and "paste": what the executed cell showed
     expect_format: str = "text"  # "text", "markdown" (a computed table) or "error"
+    lines: int = 0  # for "type" and "paste": lines of code, as the pace counts them
 
 
 @dataclass
@@ -79,6 +87,7 @@ class LessonFacts:
     misconceptions: list[Misconception] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     notes_cells: int = 0
+    workload: Workload | None = None
 
     @property
     def slug(self) -> str:
@@ -94,10 +103,12 @@ class LessonFacts:
 
 
 # The pace a lesson's stated minutes must allow (tests/test_lesson_timing.py holds every lesson to
-# it, and the schedule states it): an instructor presents this many lines of code and words of prose
-# a minute, and learners write this many lines of a solution a minute. Code that is not presented
-# (folded drawing helpers, cells skipped on the slides) and speaker notes do not count.
-PRESENTED_CODE_LINES_PER_MINUTE = 8
+# it, and the schedule states it): an instructor types this many lines of code a minute with the
+# room typing along, discusses this many outputs a minute and presents this many words of prose,
+# and learners write this many lines of a solution a minute. Code that comes ready (pasted:
+# `is_typed`) costs no typing, only the discussion of what it shows; speaker notes do not count.
+TYPED_LINES_PER_MINUTE = 8
+OUTPUTS_DISCUSSED_PER_MINUTE = 2
 PRESENTED_WORDS_PER_MINUTE = 150
 SOLUTION_LINES_PER_MINUTE = 4
 MAX_CELLS = 45
@@ -107,28 +118,108 @@ MAX_CELLS = 45
 class Workload:
     """What a lesson asks of its minutes, counted from its cells."""
 
-    code_lines: int  # presented code, blank lines and comments left out
+    code_lines: int  # code the instructor types (`is_typed`), blank lines and comments left out
     words: int  # prose on the reader's page
     solution_lines: int
+    outputs: int = 0  # code cells on the slides that show something (`shows_output`)
 
     @property
     def teaching_minutes(self) -> float:
-        return self.code_lines / PRESENTED_CODE_LINES_PER_MINUTE + self.words / PRESENTED_WORDS_PER_MINUTE
+        return (
+            self.code_lines / TYPED_LINES_PER_MINUTE
+            + self.outputs / OUTPUTS_DISCUSSED_PER_MINUTE
+            + self.words / PRESENTED_WORDS_PER_MINUTE
+        )
 
     @property
     def exercise_minutes(self) -> float:
         return self.solution_lines / SOLUTION_LINES_PER_MINUTE
 
 
-def _code_lines(source: str) -> int:
+def code_lines(source: str) -> int:
     return sum(1 for line in source.splitlines() if line.strip() and not line.strip().startswith("#"))
+
+
+def _source(cell) -> str:
+    return cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+
+
+def is_typed(cell) -> bool:
+    """A code cell the instructor types with the room. The other code cells of the lesson body come
+    ready and are pasted: drawing helpers (`drawing-code`), support code (`support-code`) and cells
+    skipped on the slides (imports, set-up). Solutions are the learners' to write."""
+    tags = cell.get("metadata", {}).get("tags", [])
+    kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+    return cell["cell_type"] == "code" and not {SOLUTION_TAG, DRAWING_TAG, SUPPORT_TAG} & set(tags) and kind != "skip"
+
+
+# Calls that put something under a cell even when they are not its last line.
+_SHOWING_CALLS = {"print", "display", "Markdown", "summary", "show", "imshow"}
+
+
+def _parsed(cell):
+    try:
+        return ast.parse(_source(cell))
+    except SyntaxError:
+        return None
+
+
+def _called_names(nodes):
+    """The names called by these statements, outside the bodies of the functions and classes they define."""
+    todo = list(nodes)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Call):
+            yield node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            todo.extend(ast.iter_child_nodes(node))
+
+
+def showing_functions(cell, known=frozenset()) -> set[str]:
+    """The functions and classes a code cell defines whose code shows something when called (print,
+    draw...): calling a model whose `forward` prints shows what it prints."""
+    found = set()
+    tree = _parsed(cell)
+    for node in ast.walk(tree) if tree else ():
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            called = {
+                getattr(call.func, "id", None) or getattr(call.func, "attr", "")
+                for call in ast.walk(node)
+                if isinstance(call, ast.Call)
+            }
+            if called & (_SHOWING_CALLS | known | found):
+                found.add(node.name)
+    return found
+
+
+def shows_output(cell, showing=frozenset()) -> bool:
+    """Whether a code cell on the slides shows something to discuss (read from its code, so that a
+    committed notebook without outputs can be timed): an error on purpose, a last bare expression,
+    a call that prints, draws or displays (`showing`: the lesson's own functions that do, from
+    `showing_functions`). tests/test_lesson_timing.py checks it against the executed lessons."""
+    tags = cell.get("metadata", {}).get("tags", [])
+    if cell["cell_type"] != "code" or SOLUTION_TAG in tags or DRAWING_TAG in tags:
+        return False
+    if cell.get("metadata", {}).get("slideshow", {}).get("slide_type") == "skip":
+        return False
+    if RAISES_TAG in tags:
+        return True
+    tree = _parsed(cell)
+    if tree is None:
+        return True  # a cell Python cannot read (an IPython magic) shows what it does
+    if tree.body and isinstance(tree.body[-1], ast.Expr) and not _source(cell).rstrip().endswith(";"):
+        return True
+    return any(
+        name in _SHOWING_CALLS or name in showing or name.startswith("draw_") for name in _called_names(tree.body)
+    )
 
 
 def workload(notebook) -> Workload:
     """Count a notebook (nbformat or plain JSON cells) the way the pace above reads it."""
-    code = words = solutions = 0
+    code = words = solutions = outputs = 0
+    showing: set[str] = set()  # the lesson's functions that print or draw
     for cell in notebook["cells"]:
-        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        source = _source(cell)
         tags = cell.get("metadata", {}).get("tags", [])
         kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
         if cell["cell_type"] == "markdown":
@@ -136,18 +227,22 @@ def workload(notebook) -> Workload:
                 words += len(source.split())
         elif cell["cell_type"] == "code":
             if SOLUTION_TAG in tags:
-                solutions += _code_lines(source)
-            elif "drawing-code" not in tags and kind != "skip":
-                code += _code_lines(source)
-    return Workload(code, words, solutions)
+                solutions += code_lines(source)
+            elif is_typed(cell):
+                code += code_lines(source)
+            showing |= showing_functions(cell, showing)
+            outputs += shows_output(cell, showing)
+    return Workload(code, words, solutions, outputs)
 
 
 def pace_sentence() -> str:
     return (
-        f"The minutes assume an instructor presents about {PRESENTED_CODE_LINES_PER_MINUTE} lines of code "
-        f"and {PRESENTED_WORDS_PER_MINUTE} words of prose a minute (folded drawing code and speaker notes "
-        f"not counted), and that learners write about {SOLUTION_LINES_PER_MINUTE} lines of a solution a "
-        "minute; the tests hold every lesson's stated minutes to that pace."
+        f"The minutes assume an instructor types about {TYPED_LINES_PER_MINUTE} lines of code a minute with "
+        f"the room typing along (code that comes ready is pasted, not typed), discusses about "
+        f"{OUTPUTS_DISCUSSED_PER_MINUTE} outputs a minute and presents about {PRESENTED_WORDS_PER_MINUTE} words "
+        f"of prose a minute (speaker notes not counted), and that learners write about "
+        f"{SOLUTION_LINES_PER_MINUTE} lines of a solution a minute; the tests hold every lesson's stated minutes "
+        "to that pace."
     )
 
 
@@ -191,6 +286,9 @@ def expected_output(cell) -> tuple[str, str]:
         elif output.output_type in {"execute_result", "display_data"}:
             if "text/markdown" in output.data:
                 return output.data["text/markdown"], "markdown"
+            if any(kind.startswith("image/") for kind in output.data):
+                parts.append(PICTURE)  # its text/plain is only matplotlib's "<Figure size ...>"
+                continue
             if "text/plain" in output.data and not _OBJECT_REPR.match(output.data["text/plain"]):
                 parts.append(output.data["text/plain"])
     return "\n".join(parts), "text"
@@ -279,7 +377,9 @@ def read(path: Path, notebook) -> LessonFacts:
                     exercise.solutions += 1
             else:
                 expect, expect_format = expected_output(cell)
-                facts.steps.append(Step("type", cell.source.strip(), expect, expect_format))
+                kind = "type" if is_typed(cell) else "paste"
+                lines = code_lines(cell.source)
+                facts.steps.append(Step(kind, cell.source.strip(), expect, expect_format, lines))
         section_of_cell[cell.get("id")] = section
 
     for label, items in (
@@ -331,6 +431,7 @@ def read(path: Path, notebook) -> LessonFacts:
         )
     if problems:
         raise LessonFactsError(problems)
+    facts.workload = workload(notebook)
     return facts
 
 

@@ -145,9 +145,9 @@ def _minutes(name: str, notebook) -> list[str]:
     teaching, exercise = meta.get("teaching_minutes"), meta.get("exercise_minutes")
     if _whole(teaching) and load.teaching_minutes > teaching:
         problems.append(
-            f"{name}: {load.code_lines} lines of presented code and {load.words} words of prose need "
+            f"{name}: {load.code_lines} lines to type, {load.outputs} outputs to discuss and {load.words} words of prose need "
             f"{load.teaching_minutes:.1f} minutes at the stated pace, and the lesson states {teaching}: "
-            "trim it, fold support code into a drawing-code cell, or give it more teaching_minutes"
+            "trim it, tag long support code 'support-code' (pasted, not typed), or give it more teaching_minutes"
         )
     if _whole(exercise) and load.exercise_minutes > exercise:
         problems.append(

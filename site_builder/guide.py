@@ -96,8 +96,14 @@ def lesson_page(facts: LessonFacts, lesson_uri: str, deck_uri: str) -> str:
         "",
         "## Live-coding script",
         "",
-        "Type each cell while the learners type along; say what the speaker notes say. Every cell below is "
-        "the lesson's own code, and every *Expect* is what it printed when this site was built.",
+        "Type each cell marked *Type* while the learners type along; say what the speaker notes say. The cells "
+        "marked *Paste* (imports and set-up, the code that draws the pictures, long support code) come ready: "
+        "paste them, and the learners do the same, from the lesson page, where each is shown (drawing code "
+        "folded under *The code that draws the picture below*), or run them in the lesson's notebook, "
+        "downloaded from that page: the notebook holds every cell, so it needs no other file and no network. "
+        "Every cell below is the lesson's own code, and every *Expect* is what it printed when this site was built.",
+        "",
+        _fit_sentence(facts),
         "",
     ]
     out += _script(facts)
@@ -113,6 +119,17 @@ def lesson_page(facts: LessonFacts, lesson_uri: str, deck_uri: str) -> str:
             "",
         ]
     return "\n".join(out) + "\n"
+
+
+def _fit_sentence(facts: LessonFacts) -> str:
+    """What this lesson asks of its teaching minutes, at the pace the schedule states."""
+    load = facts.workload
+    return (
+        f"This lesson has {load.code_lines} lines to type, {load.outputs} outputs to discuss and {load.words} "
+        f"words of prose: {load.teaching_minutes:.1f} minutes at {lesson_facts.TYPED_LINES_PER_MINUTE} typed "
+        f"lines, {lesson_facts.OUTPUTS_DISCUSSED_PER_MINUTE} outputs and {lesson_facts.PRESENTED_WORDS_PER_MINUTE} "
+        f"words a minute, within its {_minutes(facts.teaching_minutes)} of teaching."
+    )
 
 
 def _script(facts: LessonFacts) -> list[str]:
@@ -131,7 +148,16 @@ def _script(facts: LessonFacts) -> list[str]:
             out += ['!!! quote "Say"', "", _indent(_from_lessons_folder(step.text)), ""]
             continue
         step_number += 1
-        out += [f"**Step {step_number}.** Type:", "", "```python", step.text, "```", ""]
+        if step.kind == "paste":
+            lines = f"{step.lines} line{'s' if step.lines != 1 else ''}"
+            out += [
+                f'??? note "Step {step_number}. Paste this cell; don\'t type it ({lines})"',
+                "",
+                _indent(f"```python\n{step.text}\n```"),
+                "",
+            ]
+        else:
+            out += [f"**Step {step_number}.** Type:", "", "```python", step.text, "```", ""]
         if step.expect_format == "error":
             out += ['!!! failure "Expect this error"', "", _indent(f"```text\n{step.expect}\n```"), ""]
         elif step.expect_format == "markdown":

@@ -17,7 +17,8 @@
   back; the site and its search index come out byte for byte the same (a test builds it both ways).
 - on_post_page: links the shared notebook stylesheet from each lesson page and copies the
   lesson's source notebook (no outputs) next to it, where its download button points.
-- on_post_build: writes the shared notebook stylesheet, pruned to what the lesson pages use.
+- on_post_build: writes the shared notebook stylesheet, pruned to what the lesson pages use, and
+  prints the cheat sheet to downloads/cheat-sheet.pdf (cheat_sheet.py).
 """
 
 from __future__ import annotations
@@ -37,7 +38,17 @@ from mkdocs.utils import get_relative_url
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import lesson_runner  # noqa: E402
 from lesson_runner import lesson_facts, lint  # noqa: E402
-from site_builder import exec_blocks, guide, lesson_pages, notebook_css, page_cache, search_index, slides, workers  # noqa: E402
+from site_builder import (  # noqa: E402
+    cheat_sheet,
+    exec_blocks,
+    guide,
+    lesson_pages,
+    notebook_css,
+    page_cache,
+    search_index,
+    slides,
+    workers,
+)
 
 NOTEBOOK_CSS = "assets/stylesheets/notebook.css"
 DECKS_INDEX = f"{slides.DECKS_DIR}/index.html"
@@ -258,6 +269,11 @@ def on_post_build(config):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(notebook_css.used_css_cached(_build["stylesheets"], _build["lesson_pages"]))
     workers.close_workers()
+    # Printed from the built page by Chromium (cheat_sheet.py), cached by its bytes.
+    try:
+        cheat_sheet.publish(Path(config["site_dir"]))
+    except cheat_sheet.CheatSheetError as error:
+        raise PluginError(f"The cheat sheet cannot be printed: {error}") from None
 
 
 def on_build_error(error):

@@ -21,7 +21,6 @@ from site_builder import guide
 
 REPO = Path(__file__).resolve().parent.parent
 SLUGS = [path.stem for path in lesson_runner.lesson_paths()]
-CORE = SLUGS[:5]
 
 
 def notebook(slug: str) -> dict:
@@ -120,18 +119,32 @@ def test_exercises_are_listed_with_their_time(built_site, slug):
 def test_live_coding_script_is_the_lessons_code_in_order(built_site, executed_lessons, slug):
     page = guide_page(built_site, slug)
     script = section(page, "live-coding-script")
-    # Each step is "Step N. Type:" followed by its code block.
-    typed = [
-        " ".join(following.get_text().split())
-        for element, following in zip(script, script[1:])
-        if re.fullmatch(r"Step \d+\. Type:", text(element)) and following.select_one("div.highlight, pre")
-    ]
+    # A typed step is "Step N. Type:" followed by its code block; a pasted one is folded, its summary
+    # "Step N. Paste this cell; don't type it (L lines)".
+    steps = []
+    for element, following in zip(script, script[1:] + [None]):
+        if re.fullmatch(r"Step \d+\. Type:", text(element)) and following.select_one("div.highlight, pre"):
+            steps.append(("type", " ".join(following.get_text().split())))
+        elif element.name == "details" and re.fullmatch(
+            r"Step \d+\. Paste this cell; don't type it \(\d+ lines?\)", text(element.summary)
+        ):
+            steps.append(("paste", " ".join(element.select_one("div.highlight, pre").get_text().split())))
     cells = [
-        " ".join("".join(cell["source"]).split())
+        ("type" if lesson_facts.is_typed(cell) else "paste", " ".join("".join(cell["source"]).split()))
         for cell in notebook(slug)["cells"]
         if cell["cell_type"] == "code" and "solution" not in cell["metadata"].get("tags", [])
     ]
-    assert typed == cells, f"instructors/{slug}/: the live-coding script's code is not the lesson's code cells"
+    assert steps == cells, f"instructors/{slug}/: the live-coding script's code is not the lesson's code cells"
+    numbers = [
+        int(re.match(r"Step (\d+)", text(e.summary if e.name == "details" else e))[1])
+        for e in script
+        if re.match(r"Step \d+\. (Type|Paste)", text(e.summary if e.name == "details" else e))
+    ]
+    assert numbers == list(range(1, len(cells) + 1)), f"instructors/{slug}/: steps are numbered {numbers}"
+    for cell in notebook(slug)["cells"]:
+        tags = cell["metadata"].get("tags", [])
+        if "drawing-code" in tags or "support-code" in tags:
+            assert not lesson_facts.is_typed(cell), f"{slug}.ipynb, cell {cell['id']}: the script would type it"
     # Every cell that raises on purpose shows the exact error the lesson expects.
     expected_errors = [
         f"{cell['metadata']['expected_error']['ename']}: {cell['metadata']['expected_error']['evalue']}"
@@ -148,9 +161,7 @@ def test_misconceptions_come_from_the_lesson_and_point_at_its_cells(built_site, 
     listed = notebook(slug)["metadata"]["lesson"].get("misconceptions", [])
     rows = section(guide_page(built_site, slug), "common-misconceptions")
     table = next((element for element in rows if element.name == "table" or element.select_one("table")), None)
-    if not listed:
-        assert "This lesson lists none yet" in " ".join(text(element) for element in rows), slug
-        return
+    assert listed, f"{slug}.ipynb lists no misconceptions"
     table = table if table.name == "table" else table.select_one("table")
     shown = [[text(cell) for cell in row.select("td")] for row in table.select("tbody tr")]
     assert [row[:2] for row in shown] == [[plain(item["belief"]), plain(item["correction"])] for item in listed], slug
@@ -161,10 +172,21 @@ def test_misconceptions_come_from_the_lesson_and_point_at_its_cells(built_site, 
         assert f'id="cell-id={item["cell"]}"' in lesson_page, f"lessons/{slug}/ has no cell {item['cell']}"
 
 
-def test_core_lessons_name_the_misconceptions_they_target():
-    for slug in CORE:
-        listed = notebook(slug)["metadata"]["lesson"].get("misconceptions", [])
-        assert len(listed) >= 3, f"{slug}.ipynb lists {len(listed)} misconceptions"
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_lesson_names_the_misconceptions_it_targets_and_has_speaker_notes(slug):
+    listed = notebook(slug)["metadata"]["lesson"].get("misconceptions", [])
+    assert len(listed) >= 3, f"{slug}.ipynb lists {len(listed)} misconceptions; every lesson names at least three"
+    notes = [
+        cell for cell in notebook(slug)["cells"] if cell["metadata"].get("slideshow", {}).get("slide_type") == "notes"
+    ]
+    assert len(notes) >= 5, f"{slug}.ipynb has {len(notes)} speaker notes cells; every lesson has at least five"
+
+
+@pytest.mark.site
+def test_no_guide_page_says_it_lists_no_misconceptions(built_site):
+    for slug in SLUGS:
+        page = (built_site / "instructors" / slug / "index.html").read_text()
+        assert "This lesson lists none yet" not in page, f"instructors/{slug}/ says it lists no misconceptions"
 
 
 @pytest.mark.site

@@ -198,9 +198,9 @@ def test_teaching_minutes_fit_the_pace(lessons):
     load = lesson_facts.workload(notebook)
     assert load.teaching_minutes > 1
     assert lint_of(notebook, lessons) == [
-        f"07-example.ipynb: {load.code_lines} lines of presented code and {load.words} words of prose need "
-        f"{load.teaching_minutes:.1f} minutes at the stated pace, and the lesson states 1: trim it, fold support "
-        "code into a drawing-code cell, or give it more teaching_minutes"
+        f"07-example.ipynb: {load.code_lines} lines to type, {load.outputs} outputs to discuss and {load.words} "
+        f"words of prose need {load.teaching_minutes:.1f} minutes at the stated pace, and the lesson states 1: "
+        "trim it, tag long support code 'support-code' (pasted, not typed), or give it more teaching_minutes"
     ]
 
 

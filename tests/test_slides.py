@@ -160,7 +160,10 @@ def test_the_title_cell_is_split_at_its_sections_and_keeps_its_notes(executed_le
     firsts = [(lesson_facts.slide_type(cell), lesson_facts.first_line(cell.source)) for cell in laid_out.cells[:5]]
     assert [kind for kind, _ in firsts] == ["slide", "notes", "notes", "subslide", "subslide"]
     assert firsts[0][1] == "# 1. Reproduce the error"
-    assert firsts[1][1].startswith("**Timing:** 10 min teaching, 5 min for 2 exercises")
+    minutes = raw("01-reproduce-the-error")["metadata"]["lesson"]
+    assert firsts[1][1].startswith(
+        f"**Timing:** {minutes['teaching_minutes']} min teaching, {minutes['exercise_minutes']} min for 2 exercises"
+    )
     assert firsts[2][1].startswith("Start from the learners' screens")
     assert firsts[3][1] == "## You will learn" and firsts[4][1] == "## Prerequisites"
 
@@ -288,7 +291,9 @@ def test_pressing_s_opens_the_speaker_view_with_the_notes(browser, site_url):
         page.keyboard.press("s")
     speaker = popup_info.value
     notes = speaker.locator(".speaker-controls-notes .value")
-    notes.get_by_text("Timing: 10 min teaching, 5 min for 2 exercises").wait_for(timeout=15_000)
+    minutes = raw("01-reproduce-the-error")["metadata"]["lesson"]
+    timing = f"Timing: {minutes['teaching_minutes']} min teaching, {minutes['exercise_minutes']} min for 2 exercises"
+    notes.get_by_text(timing).wait_for(timeout=15_000)
     assert "Start from the learners' screens" in notes.inner_text()
     # The speaker view shows the current and the next slide, each a copy of the deck.
     assert speaker.locator("iframe").count() == 2
@@ -315,6 +320,24 @@ def test_the_error_is_large_on_its_slide(browser, site_url):
     box = error.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= slides.WIDTH, f"the error runs off the slide: {box}"
     page.close()
+
+
+@pytest.mark.browser
+def test_the_title_slide_gives_its_error_line_room(browser, site_url):
+    """The error line on lesson 1's title slide is a code block in the prose: it must not sit
+    jammed against the paragraph after it."""
+    page, _ = _open_deck(browser, site_url, "01-reproduce-the-error")
+    gaps = page.evaluate(
+        """() => { const block = document.querySelector('section.present .jp-RenderedMarkdown div.highlight');
+                   const before = block.previousElementSibling.getBoundingClientRect();
+                   const after = block.nextElementSibling.getBoundingClientRect();
+                   const box = block.getBoundingClientRect();
+                   return {above: box.top - before.bottom, below: after.top - box.bottom,
+                           background: getComputedStyle(block.querySelector('pre')).backgroundColor}; }"""
+    )
+    page.close()
+    assert gaps["above"] >= 8 and gaps["below"] >= 16, f"slides/01-reproduce-the-error.html, title slide: {gaps}"
+    assert gaps["background"] != "rgb(255, 255, 255)", f"the error line has no background of its own: {gaps}"
 
 
 @pytest.mark.browser
