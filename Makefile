@@ -18,9 +18,23 @@ export NBCONVERT_DISABLE_CONFIG_EXPORTERS := 1
 
 .PHONY: serve test build new-lesson slides-pdf bench lighthouse clean
 
+# PyTorch's CPU build on Linux: there PyPI's torch is the CUDA build, which pulls several GB of
+# nvidia-* wheels; PyTorch's CPU index has the same release as a wheel of about 190 MB. pip takes
+# torch==2.13.0+cpu from it over PyPI's 2.13.0. `make TORCH_INDEX= ...` installs from the default
+# index alone (the CUDA build on Linux); another index URL picks another build. The index is tried
+# once first (5 s at most): where it cannot be reached, as on a machine whose pinned wheel lies on
+# disk (pip's find-links), pip never asks it, so no retries and no timeouts per package.
+ifeq ($(shell uname -s),Linux)
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+endif
+
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
+	index="$(TORCH_INDEX)"; \
+	if [ -n "$$index" ] && ! $(BIN)/python -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1].rstrip('/') + '/torch/', timeout=5)" "$$index" 2>/dev/null; then \
+	  echo "PyTorch's index $$index cannot be reached: torch comes from the default index and find-links"; index=""; \
+	fi; \
+	$(BIN)/pip install --quiet --disable-pip-version-check $${index:+--extra-index-url "$$index"} -r requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
 	$(BIN)/python -c "import torch, mkdocs_jupyter, playwright"  # fail here, not later, if the install did
 	touch $@
 
