@@ -21,8 +21,9 @@
 - on_page_context: hands Material's search plugin each page without the parts marked
   data-search-exclude (it parsed them only to skip them), then gives the page its whole content
   back; the site and its search index come out byte for byte the same (a test builds it both ways).
-- on_post_page: copies the lesson's source notebook (no outputs) next to the page, where that
-  button points. On lesson pages it links the shared notebook stylesheet; on_post_build writes it.
+- on_post_page: writes the learner's copy of the lesson (no outputs, exercises to do:
+  learner_copy.py) next to the page, where that button points. On lesson pages it links the
+  shared notebook stylesheet; on_post_build writes it.
 - on_config, on_page_markdown: a ```python exec="on"``` block of docs/ (run by markdown-exec as
   the page is built, printing the Markdown that goes on the page) that raises fails the strict
   build with markdown-exec's warning, which shows the block and its traceback; the hook adds the
@@ -37,7 +38,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import struct
 import sys
 from pathlib import Path
@@ -50,7 +50,7 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import lesson_runner  # noqa: E402
-from lesson_runner import lint, notebook_css, page_cache, search_index, workers  # noqa: E402
+from lesson_runner import learner_copy, lint, notebook_css, page_cache, search_index, workers  # noqa: E402
 from lesson_runner.search_index import keep_out_of_search  # noqa: E402
 
 LESSON_PREFIX = "lessons/"
@@ -416,7 +416,7 @@ def on_post_page(output, page, config):
         source = lesson_runner.LESSONS_DIR / Path(page.file.src_uri).name
         page_folder = Path(page.file.abs_dest_path).parent
         page_folder.mkdir(parents=True, exist_ok=True)  # the page itself is written after this event
-        shutil.copyfile(source, page_folder / source.name)
+        learner_copy.write_learner_copy(source, page_folder / source.name)
     return output
 
 
