@@ -9,7 +9,8 @@
   picture after it) in a collapsed <details>, and drops the
   script tags nbconvert's template points at CDNs (MathJax, Mermaid): the lessons use neither,
   and the site must work offline.
-  It also puts a download button for the lesson's notebook at the top of the page.
+  It also puts a download button for the lesson's notebook at the top of the page, and under it
+  the line that installs what the lessons import (install_line.py).
   For readers and their browsers it also: takes out the stylesheets mkdocs-jupyter inlines in
   every lesson (575 KB each) to serve them once, pruned, as assets/stylesheets/notebook.css (see
   notebook_css.py); keeps code cells, outputs and prompts out of the search index; makes the
@@ -50,7 +51,7 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import lesson_runner  # noqa: E402
-from lesson_runner import learner_copy, lint, notebook_css, page_cache, search_index, workers  # noqa: E402
+from lesson_runner import install_line, learner_copy, lint, notebook_css, page_cache, search_index, workers  # noqa: E402
 from lesson_runner.search_index import keep_out_of_search  # noqa: E402
 
 LESSON_PREFIX = "lessons/"
@@ -167,7 +168,7 @@ def lesson_page(html: str, src_uri: str, compute: bool = True) -> dict | None:
     rendering lesson pages ahead of MkDocs (instructor_kit's hook). With compute=False, only
     what the cache holds (or None)."""
     lessons = sorted(path.stem for path in lesson_runner.lesson_paths())
-    inputs = [html, src_uri, *lessons, *_CODE]
+    inputs = [html, src_uri, *lessons, *_CODE, install_line.install_line()]
     return page_cache.cached("lessons", inputs, lambda: _lesson_page(html, src_uri, set(lessons)), compute)
 
 
@@ -256,7 +257,7 @@ def _lesson_page(html, src_uri, lessons) -> dict:
     name = Path(src_uri).name
     download = BeautifulSoup(
         f'<p class="lesson-download"><a class="md-button" href="{name}" download>'
-        f"Download this lesson as a notebook ({name})</a></p>",
+        f"Download this lesson as a notebook ({name})</a></p>" + _install_paragraph(),
         "html.parser",
     )
     title = soup.find("h1")
@@ -265,6 +266,17 @@ def _lesson_page(html, src_uri, lessons) -> dict:
     else:
         soup.insert(0, download)
     return {"html": str(soup), "stylesheets": stylesheets, "figures": figures, "headings": headings}
+
+
+def _install_paragraph() -> str:
+    """What a learner who downloads only this notebook installs to run it (install_line.py)."""
+    return (
+        f'<p class="lesson-install">To run it, install what the lessons import, as tested: '
+        f"<code>{install_line.install_line()}</code>. On Linux, add "
+        f"<code>--extra-index-url {install_line.CPU_INDEX}</code> for PyTorch's CPU-only build, much smaller "
+        "than the CUDA build pip installs there by default. Each exercise has an empty cell to answer in; "
+        "its solution is hidden under it, one click away, and Run All runs it.</p>"
+    )
 
 
 def _take_stylesheets(soup) -> list[str]:
