@@ -1,7 +1,8 @@
 # Two commands do all the set-up from a fresh clone:
 #   make serve   the site on http://127.0.0.1:8000 with live reload
 #   make test    the whole test suite
-# Both create .venv/ and install the pinned requirements first.
+# Both create .venv/ and install the pinned requirements first, as does the learner's command:
+#   make lab     the lessons in JupyterLab, to run them
 
 PYTHON ?= python3
 VENV := .venv
@@ -16,12 +17,26 @@ export NO_MKDOCS_2_WARNING := 1
 # (PDF, WebPDF, Qt...) only to list the enabled ones in a help text, a large share of a warm build.
 export NBCONVERT_DISABLE_CONFIG_EXPORTERS := 1
 
-.PHONY: serve test build new-lesson slides-pdf bench lighthouse clean
+.PHONY: serve test lab build new-lesson slides-pdf bench lighthouse clean
+
+# PyTorch's CPU build on Linux: there PyPI's torch is the CUDA build, which pulls several GB of
+# nvidia-* wheels; PyTorch's CPU index has the same release as a wheel of about 190 MB. pip takes
+# torch==2.13.0+cpu from it over PyPI's 2.13.0. `make TORCH_INDEX= ...` installs from the default
+# index alone (the CUDA build on Linux); another index URL picks another build. The index is tried
+# once first (5 s at most): where it cannot be reached, as on a machine whose pinned wheel lies on
+# disk (pip's find-links), pip never asks it, so no retries and no timeouts per package.
+ifeq ($(shell uname -s),Linux)
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+endif
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -c "import torch, mkdocs_jupyter, playwright"  # fail here, not later, if the install did
+	index="$(TORCH_INDEX)"; \
+	if [ -n "$$index" ] && ! $(BIN)/python -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1].rstrip('/') + '/torch/', timeout=5)" "$$index" 2>/dev/null; then \
+	  echo "PyTorch's index $$index cannot be reached: torch comes from the default index and find-links"; index=""; \
+	fi; \
+	$(BIN)/pip install --quiet --disable-pip-version-check $${index:+--extra-index-url "$$index"} -r requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import torch, mkdocs_jupyter, playwright, jupyterlab"  # fail here, not later, if the install did
 	touch $@
 
 # Front-end files (axe-core for the accessibility checks, reveal.js for the slides), exactly as locked.
@@ -37,6 +52,13 @@ $(NODE_DEV_INSTALLED): package.json package-lock.json
 
 serve: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+# The learner's command: JupyterLab on lessons/, its kernel this venv's Python, on 127.0.0.1 only;
+# it prints the URL with its token. LAB_DIR, LAB_PORT and LAB_ARGS (e.g. --no-browser) override.
+LAB_DIR ?= lessons
+LAB_PORT ?= 8888
+lab: $(INSTALLED)
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(LAB_DIR)" --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) $(LAB_ARGS)
 
 # `mkdocs build --strict`, unless site/ is already the build of exactly these sources (checked:
 # dev_tools/site_stamp.py). FORCE=1 builds anyway.

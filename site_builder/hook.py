@@ -15,8 +15,9 @@
 - on_page_context: hands Material's search plugin each page without the parts marked
   data-search-exclude (it parsed them only to skip them), then gives the page its whole content
   back; the site and its search index come out byte for byte the same (a test builds it both ways).
-- on_post_page: links the shared notebook stylesheet from each lesson page and copies the
-  lesson's source notebook (no outputs) next to it, where its download button points.
+- on_post_page: links the shared notebook stylesheet from each lesson page and writes the
+  learner's copy of the lesson (no outputs, an empty cell before each hidden solution:
+  lesson_runner/learner_copy.py) next to it, where its download button points.
 - on_post_build: writes the shared notebook stylesheet, pruned to what the lesson pages use, and
   prints the cheat sheet to downloads/cheat-sheet.pdf (cheat_sheet.py).
 """
@@ -25,7 +26,6 @@ from __future__ import annotations
 
 import base64
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -37,7 +37,7 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import lesson_runner  # noqa: E402
-from lesson_runner import lesson_facts, lint  # noqa: E402
+from lesson_runner import learner_copy, lesson_facts, lint  # noqa: E402
 from site_builder import (  # noqa: E402
     cheat_sheet,
     exec_blocks,
@@ -259,7 +259,7 @@ def on_post_page(output, page, config):
         source = lesson_runner.LESSONS_DIR / Path(page.file.src_uri).name
         page_folder = Path(page.file.abs_dest_path).parent
         page_folder.mkdir(parents=True, exist_ok=True)  # the page itself is written after this event
-        shutil.copyfile(source, page_folder / source.name)
+        learner_copy.write_learner_copy(source, page_folder / source.name)
     return output
 
 

@@ -9,7 +9,8 @@ the site serves once, pruned (notebook_css.py); keeps code cells, outputs and pr
 search index; makes the boxes of code that scroll reachable from the keyboard; turns a lesson's
 links to another lesson's notebook (`01-reproduce-the-error.ipynb`, right inside Jupyter) into
 links to its page; turns inline figures into files; takes speaker notes and slide-only cells off
-the page; and puts the download button and the link to the deck under the title.
+the page; and puts under the title the download button (the learner's copy, learner_copy.py), the
+line that installs what the lessons import (install_line.py) and the link to the deck.
 
 MkDocs renders pages one after another, and a lesson page is the most work of them:
 mkdocs-jupyter converts the notebook, `lesson_page` reworks it, and search reads it; BeautifulSoup
@@ -36,7 +37,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
 import lesson_runner
-from lesson_runner import lesson_facts
+from lesson_runner import install_line, lesson_facts
 from site_builder import page_cache, search_index, slides
 
 LESSON_PREFIX = "lessons/"
@@ -60,7 +61,7 @@ def lesson_page(html: str, src_uri: str, abs_src_path: str, deck_url: str, compu
     With compute=False, only what the cache holds (or None)."""
     notebook_bytes = Path(abs_src_path).read_bytes()
     lessons = sorted(path.stem for path in lesson_runner.lesson_paths())
-    inputs = [html, src_uri, notebook_bytes, deck_url, *lessons]
+    inputs = [html, src_uri, notebook_bytes, deck_url, *lessons, install_line.install_line()]
     return page_cache.cached(
         "lessons", inputs, lambda: _lesson_page(html, src_uri, notebook_bytes, deck_url, set(lessons)), compute
     )
@@ -184,7 +185,7 @@ def _lesson_page(html: str, src_uri: str, notebook_bytes: bytes, deck_url: str, 
     name = Path(src_uri).name
     download = BeautifulSoup(
         f'<p class="lesson-download"><a class="md-button" href="{name}" download>'
-        f"Download this lesson as a notebook ({name})</a></p>",
+        f"Download this lesson as a notebook ({name})</a></p>" + _install_paragraph(),
         "html.parser",
     )
     title = soup.find("h1")
@@ -228,6 +229,17 @@ def _link_the_deck(soup, deck_url: str) -> None:
         paragraph = soup.new_tag("p", attrs={"class": "lesson-slides"})
         paragraph.append(link)
         soup.insert(0, paragraph)
+
+
+def _install_paragraph() -> str:
+    """What a learner who downloads only this notebook installs to run it (install_line.py)."""
+    return (
+        f'<p class="lesson-install">To run it, install what the lessons import, as tested: '
+        f"<code>{install_line.install_line()}</code>. On Linux, add "
+        f"<code>--extra-index-url {install_line.CPU_INDEX}</code> for PyTorch's CPU-only build, much smaller "
+        "than the CUDA build pip installs there by default. Each exercise has an empty cell to answer in; "
+        "its solution is hidden under it, one click away, and Run All runs it.</p>"
+    )
 
 
 def _take_stylesheets(soup) -> list[str]:
