@@ -115,6 +115,7 @@ def measure(base_url: str, page: str, runs: int) -> dict:
         "performance_runs": [result["performance"] for result in results],
         "total_blocking_time_runs_ms": [result["total_blocking_time_ms"] for result in results],
         "benchmark_index_runs": [result["benchmark_index"] for result in results],
+        "load_average_1_min": round(os.getloadavg()[0], 1),
     }
 
 
@@ -183,6 +184,23 @@ def markdown_table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def write_summary(results: list[dict], runs: int) -> dict:
+    """summary.json and summary.md (the table as Markdown) in test-artifacts/lighthouse/."""
+    summary = {
+        "date": date.today().isoformat(),
+        "lighthouse": results[0]["lighthouse"],
+        "browser": results[0]["browser"],
+        "runs_per_page": runs,
+        "load_average": [round(value, 1) for value in os.getloadavg()],
+        "worst page": worst(results),
+        "below target": {result["page"]: below_target(result) for result in results if below_target(result)},
+        "pages": results,
+    }
+    (REPORTS / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    (REPORTS / "summary.md").write_text(markdown_table(results) + "\n")
+    return summary
+
+
 def main(arguments: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("site", nargs="?", type=Path, default=REPO / "site")
@@ -209,21 +227,11 @@ def main(arguments: list[str]) -> None:
                 flush=True,
             )
             results.append(result)
-    worst_page = worst(results)
-    shortfalls = {result["page"]: below_target(result) for result in results if below_target(result)}
+            write_summary(results, options.runs)  # after each page: a long run stopped keeps its pages
+    summary = write_summary(results, options.runs)
+    worst_page = summary["worst page"]
+    shortfalls = summary["below target"]
     load = os.getloadavg()
-    summary = {
-        "date": date.today().isoformat(),
-        "lighthouse": results[0]["lighthouse"],
-        "browser": results[0]["browser"],
-        "runs_per_page": options.runs,
-        "load_average_at_end": [round(value, 1) for value in load],
-        "worst page": worst_page,
-        "below target": shortfalls,
-        "pages": results,
-    }
-    (REPORTS / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-    (REPORTS / "summary.md").write_text(markdown_table(results) + "\n")
     print(f"\nLighthouse {summary['lighthouse']}, {summary['browser']}, median of {options.runs} runs per page")
     print(text_table(results))
     print(
