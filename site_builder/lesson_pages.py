@@ -174,6 +174,10 @@ def _lesson_page(html: str, src_uri: str, notebook_bytes: bytes, deck_url: str, 
             cell.wrap(details)
             details.insert(0, summary)
     stylesheets = _take_stylesheets(soup)
+    # Names and spaces are drawn in the cell's own colour (no rule styles .n; spaces show none), yet
+    # Pygments gives each its span: a third of a long lesson's elements, each parsed and laid out.
+    for token in soup.select(".highlight-ipynb span.n, .highlight-ipynb span.w"):
+        token.unwrap()
     _keep_cells_out_of_search(soup)
     for scroller in soup.select(
         ".jp-InputArea-editor .highlight-ipynb, .jp-OutputArea-output pre, .jp-RenderedMarkdown pre"
