@@ -5,6 +5,7 @@
  */
 import { decodeError, SUPPORTED_MESSAGES } from "./error-decoder.js";
 import { calculate } from "./shapes.js";
+import { needsPython, parsePythonShape, pythonLoaded, runInPython } from "./calculator-python.js";
 
 const UPDATE_DELAY_MS = 150; // one update per pause in typing, not one per key
 const LONGEST_SOURCE = 120;
@@ -51,12 +52,15 @@ function whenTyped(fields, output, update) {
     clearTimeout(timer);
     output.setAttribute("aria-busy", "true");
     timer = setTimeout(() => {
-      update();
-      output.removeAttribute("aria-busy");
+      const answered = update();
+      // An answer that takes longer (the calculator's Python) keeps the output busy until it comes.
+      if (answered instanceof Promise) answered.then((latest) => latest && output.removeAttribute("aria-busy"));
+      else output.removeAttribute("aria-busy");
     }, UPDATE_DELAY_MS);
   };
   for (const field of fields) field.addEventListener("input", later);
-  update();
+  const answered = update();
+  if (answered instanceof Promise) answered.then((latest) => latest && output.removeAttribute("aria-busy"));
 }
 
 const shorten = (source) => (source.length > LONGEST_SOURCE ? `${source.slice(0, LONGEST_SOURCE - 1)}…` : source);
@@ -93,8 +97,8 @@ function calculatorSummary(result) {
   const blocks = [];
   const { flatten, suggestion, error } = result;
   if (flatten) {
-    const [channels, height, width] = flatten.dims;
-    blocks.push({ p: ["Flattened size: ", { strong: String(flatten.size) }, ` = ${channels} × ${height} × ${width} (channels × height × width)`, flatten.at === null ? " of the last feature map." : "."] });
+    const named = flatten.dims.length === 3 ? " (channels × height × width)" : flatten.dims.length === 2 ? " (channels × length)" : "";
+    blocks.push({ p: ["Flattened size: ", { strong: String(flatten.size) }, ` = ${flatten.dims.join(" × ")}${named}`, flatten.at === null ? " of the last feature map." : "."] });
   }
   if (suggestion) {
     blocks.push({ p: ["The line to paste:"] }, { fix: suggestion.code });
@@ -111,8 +115,10 @@ function calculatorSummary(result) {
     }
   }
   if (error) {
-    const place = [`line ${error.line}, `, { code: shorten(error.source) }, error.via ? ` (as ${error.via})` : ""];
-    if (error.stage === "read") {
+    const place = error.line ? [`line ${error.line}, `, { code: shorten(error.source) }, error.via ? ` (as ${error.via})` : ""] : ["your paste"];
+    if (error.stage === "syntax") {
+      blocks.push({ p: [{ strong: "This is not valid Python: " }, ...place, ", with:"] }, { p: [{ code: `${error.type}: ${error.message}` }] });
+    } else if (error.stage === "read") {
       blocks.push({ p: ["The calculator stops at ", ...place, `: ${error.message}.`] });
     } else {
       blocks.push(
@@ -137,16 +143,26 @@ function calculatorTable(result) {
     if (row.via) layer.append(` (${row.via}, forward line ${row.callLine})`);
     body.append(element("tr", {}, element("td", {}, String(row.line)), layer, element("td", {}, element("code", {}, shapeText(row.shape)))));
   }
-  if (result.error && result.error.stage !== "build") {
+  if (result.error && result.error.stage !== "build" && result.error.line) {
     const layer = element("td", {}, element("code", {}, shorten(result.error.source)));
     body.append(element("tr", { class: "shape-tool__stop" }, element("td", {}, String(result.error.line)), layer, element("td", {}, "stops here")));
   }
   return element("table", { class: "shape-tool__table" }, caption, head, body);
 }
 
+/** Do shapes.js (instant, N for the batch) and Python (batch of 2 when none is given) say the same? */
+function agree(fromReader, fromPython, batchGiven) {
+  const sameShape = (a, b) => Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((size, i) => size === b[i] || (size === null && i === 0 && !batchGiven));
+  if (fromReader.inputError || fromReader.empty) return false;
+  const [mine, theirs] = [fromReader.error, fromPython.error];
+  if (!mine && !theirs) return sameShape(fromReader.output, fromPython.output);
+  if (!mine || !theirs || mine.stage === "read" || theirs.stage === "read" || mine.line !== theirs.line) return false;
+  return (batchGiven ? mine.message : mine.message.replace(/\bN(?=x\d)/g, "2")) === theirs.message && mine.type === theirs.type;
+}
+
 function setUpCalculator(shapeField, layersField, output) {
-  const update = () => {
-    const result = calculate(shapeField.value, layersField.value);
+  let latest = 0;
+  const render = (result) => {
     const children = [];
     if (result.inputError) {
       children.push(element("p", {}, result.inputError));
@@ -158,7 +174,8 @@ function setUpCalculator(shapeField, layersField, output) {
         children.push(element("p", {}, "torch builds every layer before any data flows, so no shape is computed."));
       } else {
         children.push(calculatorTable(result));
-        if (!result.batchGiven) children.push(element("p", { class: "shape-tool__help" }, "N is the batch size: give four numbers (batch first) to see torch's messages for your batch."));
+        if (result.mode === "python" && !result.batchGiven) children.push(element("p", { class: "shape-tool__help" }, "Python ran your code on a batch of 2 examples: put the batch size first to choose it."));
+        else if (!result.batchGiven) children.push(element("p", { class: "shape-tool__help" }, "N is the batch size: give four numbers (batch first) to see torch's messages for your batch."));
       }
       if (result.notes.length) {
         children.push(
@@ -169,7 +186,35 @@ function setUpCalculator(shapeField, layersField, output) {
     }
     output.replaceChildren(...children);
     output.dataset.state = result.inputError ? "input-error" : result.error ? "error" : "ok";
+    output.dataset.engine = result.mode === "python" ? "python" : "reader";
     countUpdate(output);
+  };
+  const update = () => {
+    const request = ++latest;
+    const fromReader = calculate(shapeField.value, layersField.value);
+    if (!needsPython(layersField.value)) {
+      render(fromReader);
+      return undefined;
+    }
+    // Code with classes and functions: Python runs it. Until it answers, the output stays busy.
+    const sizes = parsePythonShape(shapeField.value);
+    if (!sizes) {
+      render({ inputError: "The input shape takes whole numbers separated by commas, like 2, 1, 28, 28 (batch first).", rows: [], notes: [] });
+      return undefined;
+    }
+    const batchGiven = sizes.length !== 3;
+    output.setAttribute("aria-busy", "true");
+    output.replaceChildren(element("p", {}, pythonLoaded() ? "Running your code with Python…" : "Loading Python to run your code (about 6 MB, once; it stays in your browser)…"));
+    return runInPython(layersField.value, batchGiven ? sizes : [2, ...sizes], batchGiven).then((reply) => {
+      if (request !== latest) return false; // a newer paste is on its way
+      if (reply.failure) {
+        render({ input: sizes, rows: [], notes: [], batchGiven, mode: "python", error: { line: null, source: "", stage: "read", type: null, message: reply.failure, hint: [] } });
+      } else {
+        const fromPython = { ...reply.answer, notes: [] };
+        render(agree(fromReader, fromPython, batchGiven) ? fromReader : fromPython);
+      }
+      return true;
+    });
   };
   whenTyped([shapeField, layersField], output, update);
 }

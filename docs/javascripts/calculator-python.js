@@ -1,0 +1,69 @@
+/* Shape Matters: the shape calculator runs pasted model code with Python, in the browser.
+ *
+ * Lines of layers are read by python-reader.js and shapes.js, at once. Code with classes or
+ * functions (loops, helpers, sub-modules, conditionals: Python as people write it) is run by
+ * Python itself: Pyodide, loaded from this site the first time such a paste arrives (never on page
+ * load), in a worker (calculator-worker.js), against shape_torch.py, a stand-in for torch that
+ * knows shapes only. What it returns has the form of shapes.js's calculate(), for tools.js.
+ */
+
+const RUN_LIMIT_MS = 4000; // a paste that runs longer is stopped (a loop without end)
+const LOAD_LIMIT_MS = 60000; // the first paste also waits for Python itself
+
+let worker = null;
+let loaded = false;
+let nextId = 0;
+
+/** Code that defines a class or a function, or whose lines are not all layers, needs Python. */
+export function needsPython(text) {
+  return /^[ \t]*(?:class|def|for|while|if|with)\b/m.test(text);
+}
+
+/** "2, 1, 28, 28" (with the batch), or three numbers (then a batch of 2 is put first). */
+export function parsePythonShape(text) {
+  const cleaned = String(text).trim().replace(/^(?:torch\.Size\(|\(|\[)+/, "").replace(/(?:\)|\])+$/, "");
+  const pieces = cleaned.split(/\s*[,x×]\s*|\s+/).filter((piece) => piece !== "");
+  if (!pieces.length || !pieces.every((piece) => /^\d+$/.test(piece))) return null;
+  const sizes = pieces.map(Number);
+  if (sizes.some((size) => size < 1 || size > 1e9) || sizes.length > 6) return null;
+  return sizes;
+}
+
+function startWorker() {
+  worker = new Worker(new URL("./calculator-worker.js", import.meta.url), { type: "module" });
+  loaded = false;
+  return worker;
+}
+
+export function pythonLoaded() {
+  return loaded;
+}
+
+/** The answer for this code and shape: a calculate()-like result, or {failure}. */
+export function runInPython(code, sizes, batchGiven) {
+  if (!worker) startWorker();
+  const id = ++nextId;
+  const current = worker;
+  return new Promise((resolve) => {
+    const limit = loaded ? RUN_LIMIT_MS : LOAD_LIMIT_MS;
+    const timer = setTimeout(() => {
+      current.terminate();
+      if (worker === current) worker = null;
+      resolve({ failure: loaded ? `your code ran for more than ${RUN_LIMIT_MS / 1000} seconds without finishing (a loop that never ends?), so it was stopped` : "Python did not load: reload the page to try again" });
+    }, limit);
+    const listener = (event) => {
+      if (event.data.id !== id) return;
+      clearTimeout(timer);
+      current.removeEventListener("message", listener);
+      loaded = true;
+      resolve(event.data);
+    };
+    current.addEventListener("message", listener);
+    current.addEventListener("error", (event) => {
+      clearTimeout(timer);
+      if (worker === current) worker = null;
+      resolve({ failure: `Python could not start (${event.message || "the worker failed"})` });
+    }, { once: true });
+    current.postMessage({ id, code, shape: sizes, batchGiven });
+  });
+}

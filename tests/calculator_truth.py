@@ -1,0 +1,102 @@
+"""What torch itself does with each real model of tests/calculator_models/: the shape it outputs, or
+the exception it raises and the line of the model file it raises at.
+
+Each model file says in its header where it comes from and the shape of its input:
+    # source: ...
+    # input: 2, 1, 28, 28
+The file is executed with real torch, its model chosen as the shape calculator chooses it (a module
+built at the top of the file, else the last nn.Module class no other class uses, built with no
+arguments), and given a zero tensor of that shape.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import traceback
+from pathlib import Path
+
+import torch
+from torch import nn
+
+MODELS = Path(__file__).resolve().parent / "calculator_models"
+
+
+def model_files() -> list[Path]:
+    return sorted(MODELS.glob("*.py"))
+
+
+def header(path: Path) -> tuple[str, list[int]]:
+    text = path.read_text()
+    source = re.search(r"^# source: (.+)$", text, re.M)
+    shape = re.search(r"^# input: ([\d, ]+)$", text, re.M)
+    assert source and shape, f"{path.name}: the header must give '# source:' and '# input:'"
+    return source.group(1), [int(size) for size in shape.group(1).split(",")]
+
+
+def _last_line_in(error: BaseException, filename: str) -> int | None:
+    line = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename == filename:
+            line = frame.lineno
+    return line
+
+
+def torch_answer(path: Path) -> dict:
+    """{"output": [...]} or {"error": {"type", "message", "line"}}: what torch does."""
+    text = path.read_text()
+    _, shape = header(path)
+    filename = str(path)
+    tree = ast.parse(text)
+    namespace = {"__name__": "__main__"}
+    torch.manual_seed(0)
+    try:
+        exec(compile(text, filename, "exec"), namespace)
+        model = _choose(tree, namespace)
+        with torch.no_grad():
+            output = model(torch.zeros(*shape))
+    except Exception as error:  # noqa: BLE001 (torch's refusal is the answer)
+        return {"error": {"type": type(error).__name__, "message": str(error), "line": _last_line_in(error, filename)}}
+    if isinstance(output, (tuple, list)):
+        output = output[0]
+    return {"output": list(output.shape)}
+
+
+def _choose(tree, namespace):
+    assigned = [
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name) and isinstance(namespace.get(target.id), nn.Module)
+    ]
+    if assigned:
+        preferred = [name for name in assigned if name.lower() in ("model", "net", "network", "cnn")]
+        return namespace[(preferred or assigned)[-1]]
+    classes = [node for node in tree.body if isinstance(node, ast.ClassDef)]
+    modules = [node for node in classes if isinstance(namespace.get(node.name), type) and issubclass(namespace[node.name], nn.Module)]
+    used = {inner.id for node in modules for inner in ast.walk(node) if isinstance(inner, ast.Name) and inner.id != node.name}
+    roots = [node for node in modules if node.name not in used] or modules
+    if roots:
+        return namespace[roots[-1].name]()
+    layers = [namespace_eval(node, namespace) for node in tree.body if isinstance(node, ast.Expr)]
+    return nn.Sequential(*[layer for layer in layers if isinstance(layer, nn.Module)])
+
+
+def namespace_eval(node, namespace):
+    return eval(compile(ast.Expression(node.value), "<layers>", "eval"), namespace)
+
+
+def verdict(truth: dict, answer: dict) -> str:
+    """right / refused / wrong, for the calculator's `answer` (shape_torch.run's dict) against torch."""
+    error = answer.get("error")
+    if error and error.get("stage") in ("read",) and error.get("line"):
+        return "refused"
+    if "output" in truth:
+        if error is None and answer.get("output") == truth["output"]:
+            return "right"
+        return "wrong"
+    expected = truth["error"]
+    if error and error.get("stage") in ("run", "build", "syntax") and error.get("type") == expected["type"] and error.get("message") == expected["message"] and error.get("line") == expected["line"]:
+        return "right"
+    return "wrong"
