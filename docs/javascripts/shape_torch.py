@@ -183,6 +183,7 @@ class Tensor:
 
     contiguous = clone = detach = cpu = cuda = requires_grad_ = _same
     relu = sigmoid = tanh = exp = log = abs = sqrt = neg = _same
+    clamp = clamp_ = clip = floor = ceil = round = sign = square = pow_ = _same
     relu_ = sigmoid_ = tanh_ = _same
     softmax = log_softmax = _same
     zero_ = fill_ = normal_ = uniform_ = copy_ = kaiming_normal_ = _same
@@ -683,6 +684,7 @@ def _torch_module():
         cudnn=types.SimpleNamespace(benchmark=False, deterministic=False),
     )
     torch.__version__ = "2.13.0"
+    torch.accelerator = types.SimpleNamespace(is_available=lambda: False, current_accelerator=lambda: None)
     for name in ["optim", "utils", "distributed", "jit", "onnx", "autograd", "hub", "cuda.amp", "amp"]:
         if not hasattr(torch, name):
             setattr(torch, name, _Anything(f"torch.{name}"))
@@ -714,7 +716,11 @@ class TorchTypeError(TypeError):
     pass
 
 
-TORCH_ERRORS = (TorchRuntimeError, TorchValueError, TorchIndexError, TorchNotImplementedError, TorchTypeError)
+class TorchAttributeError(AttributeError):
+    pass
+
+
+TORCH_ERRORS = (TorchRuntimeError, TorchValueError, TorchIndexError, TorchNotImplementedError, TorchTypeError, TorchAttributeError)
 
 
 # --- nn.Module ---------------------------------------------------------------------------------
@@ -759,7 +765,7 @@ class Module:
         modules = self.__dict__.get("_modules")
         if isinstance(value, Module):
             if modules is None:
-                raise AttributeError("cannot assign module before Module.__init__() call")
+                raise TorchAttributeError("cannot assign module before Module.__init__() call")
             modules[name] = value
         elif modules is not None and name in modules:
             del modules[name]
