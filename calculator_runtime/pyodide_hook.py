@@ -9,6 +9,7 @@ node_modules/ (pinned in package.json, installed by `make`'s `npm ci`) and is co
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -35,3 +36,31 @@ def on_files(files, config):
     for src_uri, path in pyodide_files():
         files.append(File.generated(config, src_uri, abs_src_path=str(path)))
     return files
+
+
+# The counts on the calculator's page, computed at every build from tests/calculator_models/: each
+# real model run by the calculator's Python (shape_torch.py, as the page runs it) and compared with
+# torch's answer (tests/calculator_torch_answers.json, which the tests check is still torch's).
+COUNTS_MARK = "<!-- real-model-counts -->"
+
+
+def real_model_counts() -> str:
+    sys.path.insert(0, str(REPO / "tests"))
+    try:
+        import calculator_truth
+    finally:
+        sys.path.remove(str(REPO / "tests"))
+    found = calculator_truth.counts(calculator_truth.verdicts())
+    total = sum(found.values())
+    return (
+        f"Checked against torch on **{total} real models** (written after PyTorch's tutorials and examples, model "
+        f"zoos, and code posted with this error; the test suite runs each in the browser too): right on **{found['right']}**, "
+        f"stopped at a line it names on **{found['refused']}**, wrong on **{found['wrong']}**. "
+        "Right means the same output shape as torch, or torch's own error at the same line."
+    )
+
+
+def on_page_markdown(markdown, page, config, files):
+    if COUNTS_MARK in markdown:
+        markdown = markdown.replace(COUNTS_MARK, real_model_counts())
+    return markdown

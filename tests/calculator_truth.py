@@ -12,13 +12,13 @@ arguments), and given a zero tensor of that shape.
 from __future__ import annotations
 
 import ast
+import json
 import re
+import sys
 import traceback
 from pathlib import Path
 
-import torch
-from torch import nn
-
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "docs" / "javascripts"))  # shape_torch
 MODELS = Path(__file__).resolve().parent / "calculator_models"
 
 
@@ -44,6 +44,8 @@ def _last_line_in(error: BaseException, filename: str) -> int | None:
 
 def torch_answer(path: Path) -> dict:
     """{"output": [...]} or {"error": {"type", "message", "line"}}: what torch does."""
+    import torch
+
     text = path.read_text()
     _, shape = header(path)
     filename = str(path)
@@ -65,6 +67,8 @@ def torch_answer(path: Path) -> dict:
 
 
 def _choose(tree, namespace):
+    from torch import nn
+
     assigned = [
         target.id
         for node in tree.body
@@ -107,3 +111,37 @@ def verdict(truth: dict, answer: dict) -> str:
     if error and error.get("stage") in ("run", "build", "syntax") and error.get("type") == expected["type"] and error.get("message") == expected["message"] and error.get("line") == expected["line"]:
         return "right"
     return "wrong"
+
+
+ANSWERS = Path(__file__).resolve().parent / "calculator_torch_answers.json"
+
+
+def stored_answers() -> dict:
+    """torch's answers as last computed (test_calculator_real.py checks they are still torch's)."""
+    return json.loads(ANSWERS.read_text())
+
+
+def calculator_answer(path: Path) -> dict:
+    """What the calculator's Python (shape_torch.run, the code the page runs) answers for a model."""
+    import shape_torch
+
+    _, shape = header(path)
+    return shape_torch.run(path.read_text(), shape)
+
+
+def verdicts(answers: dict | None = None) -> dict[str, str]:
+    """right / refused / wrong for every real model: the calculator's answer against torch's."""
+    answers = stored_answers() if answers is None else answers
+    return {path.name: verdict(answers[path.name], calculator_answer(path)) for path in model_files()}
+
+
+def counts(found: dict[str, str]) -> dict[str, int]:
+    return {kind: sum(1 for value in found.values() if value == kind) for kind in ("right", "refused", "wrong")}
+
+
+if __name__ == "__main__":
+    # python tests/calculator_truth.py --write: torch's answers, after a model is added or changed.
+    import sys
+
+    if "--write" in sys.argv:
+        ANSWERS.write_text(json.dumps({path.name: torch_answer(path) for path in model_files()}, indent=1, sort_keys=True) + "\n")

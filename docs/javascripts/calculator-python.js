@@ -14,9 +14,12 @@ let worker = null;
 let loaded = false;
 let nextId = 0;
 
-/** Code that defines a class or a function, or whose lines are not all layers, needs Python. */
+/** Lines of layers (nn.Conv2d(1, 16, 5) one per line, or an nn.Sequential(...)) are read at once;
+ * code (a class, a function, an assignment, a loop, a method called on a layer) needs Python. */
 export function needsPython(text) {
-  return /^[ \t]*(?:class|def|for|while|if|with)\b/m.test(text);
+  return /^[ \t]*(?:class|def|for|while|if|with|try)\b/m.test(text)
+    || /^[ \t]*[A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*[ \t]*(?::[^=\n]*)?=(?!=)/m.test(text)
+    || /\)\s*\.\s*[A-Za-z_]\w*\s*\(/.test(text);
 }
 
 /** "2, 1, 28, 28" (with the batch), or three numbers (then a batch of 2 is put first). */

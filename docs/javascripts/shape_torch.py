@@ -729,8 +729,8 @@ TORCH_ERRORS = (TorchRuntimeError, TorchValueError, TorchIndexError, TorchNotImp
 def _call(module, args, kwargs):
     RECORD["stack"].append(module)
     try:
-        if len(RECORD["stack"]) > 200:
-            raise Unsupported("modules that call each other more than 200 deep")
+        if len(RECORD["stack"]) > 100:
+            raise Unsupported("modules that call each other more than 100 deep")
         output = module.forward(*args, **kwargs)
     except BaseException:
         if module._leaf and "module" not in LAST_FAILED:

@@ -187,12 +187,38 @@ function setUpCalculator(shapeField, layersField, output) {
     output.replaceChildren(...children);
     output.dataset.state = result.inputError ? "input-error" : result.error ? "error" : "ok";
     output.dataset.engine = result.mode === "python" ? "python" : "reader";
+    // What was answered, for tests and tools: the output shape, or where and how it stopped.
+    const stop = result.error && { stage: result.error.stage, line: result.error.line, type: result.error.type, message: result.error.message };
+    output.dataset.answer = JSON.stringify({ output: result.output || null, error: stop || null });
+    countUpdate(output);
+  };
+  const failed = (error) => {
+    // Never an uncaught error, a stale answer or an output left busy: what broke is said instead.
+    const why = error instanceof RangeError ? "it is nested or chained too deeply for the calculator" : "the calculator failed on it";
+    output.replaceChildren(element("p", {}, `Nothing computed: ${why}. Shorten or simplify what you pasted.`));
+    output.dataset.state = "error";
+    output.dataset.answer = JSON.stringify({ output: null, error: { stage: "read", line: null, type: null, message: why } });
     countUpdate(output);
   };
   const update = () => {
+    try {
+      return answer();
+    } catch (error) {
+      failed(error);
+      return undefined;
+    }
+  };
+  const answer = () => {
     const request = ++latest;
-    const fromReader = calculate(shapeField.value, layersField.value);
-    if (!needsPython(layersField.value)) {
+    const code = needsPython(layersField.value);
+    let fromReader;
+    try {
+      fromReader = calculate(shapeField.value, layersField.value);
+    } catch (error) {
+      if (!code) throw error;
+      fromReader = { inputError: "not read" }; // Python answers alone
+    }
+    if (!code) {
       render(fromReader);
       return undefined;
     }
@@ -214,6 +240,9 @@ function setUpCalculator(shapeField, layersField, output) {
         render(agree(fromReader, fromPython, batchGiven) ? fromReader : fromPython);
       }
       return true;
+    }).catch((error) => {
+      if (request === latest) failed(error);
+      return request === latest;
     });
   };
   whenTyped([shapeField, layersField], output, update);
