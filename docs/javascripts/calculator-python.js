@@ -8,7 +8,7 @@
  */
 
 const RUN_LIMIT_MS = 4000; // a paste that runs longer is stopped (a loop without end)
-const LOAD_LIMIT_MS = 60000; // the first paste also waits for Python itself
+const LOAD_LIMIT_MS = 300000; // the first paste also waits for Python itself (6 MB on a slow connection)
 
 let worker = null;
 let loaded = false;

@@ -1516,7 +1516,9 @@ class _RNNBase(_Layer):
         _floating_input(x, self._source)
         shape = list(x.shape)
         if len(shape) not in (2, 3):
-            raise Unsupported(f"{self._source} gets a {len(shape)}-D tensor")
+            name = type(self).__name__
+            what = " tensor" if name == "RNN" else ""
+            raise TorchValueError(f"{name}: Expected input to be 2D or 3D, got {len(shape)}D{what} instead")
         if shape[-1] != self.input_size:
             raise TorchRuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got {shape[-1]}")
         if hx is not None:

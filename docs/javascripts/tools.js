@@ -160,6 +160,13 @@ function agree(fromReader, fromPython, batchGiven) {
   return (batchGiven ? mine.message : mine.message.replace(/\bN(?=x\d)/g, "2")) === theirs.message && mine.type === theirs.type;
 }
 
+/** Python's first layer refused the number of dimensions it was given. */
+function refusedItsRank(reply) {
+  const error = reply.answer && reply.answer.error;
+  if (!error || error.stage !== "run" || !/\b\dD\b/.test(error.message)) return false;
+  return !reply.answer.rows.some((row) => /^nn\.|^F\./.test(row.source));
+}
+
 function setUpCalculator(shapeField, layersField, output) {
   let latest = 0;
   const render = (result) => {
@@ -228,10 +235,18 @@ function setUpCalculator(shapeField, layersField, output) {
       render({ inputError: "The input shape takes whole numbers separated by commas, like 2, 1, 28, 28 (batch first).", rows: [], notes: [] });
       return undefined;
     }
-    const batchGiven = sizes.length !== 3;
+    // Three numbers are one example (channels, height, width), as for layer lines: Python runs a batch
+    // of 2. Unless the first layer refuses a tensor of that many dimensions (a Conv1d, an LSTM): then
+    // the three numbers are the whole input (batch, channels, length), and Python runs that.
+    let batchGiven = sizes.length !== 3 && sizes.length !== 1;
     output.setAttribute("aria-busy", "true");
     output.replaceChildren(element("p", {}, pythonLoaded() ? "Running your code with Python…" : "Loading Python to run your code (about 6 MB, once; it stays in your browser)…"));
-    return runInPython(layersField.value, batchGiven ? sizes : [2, ...sizes], batchGiven).then((reply) => {
+    const run = runInPython(layersField.value, batchGiven ? sizes : [2, ...sizes], batchGiven).then((reply) => {
+      if (request !== latest || batchGiven || sizes.length !== 3 || !refusedItsRank(reply)) return reply;
+      batchGiven = true;
+      return runInPython(layersField.value, sizes, true);
+    });
+    return run.then((reply) => {
       if (request !== latest) return false; // a newer paste is on its way
       if (reply.failure) {
         render({ input: sizes, rows: [], notes: [], batchGiven, mode: "python", error: { line: null, source: "", stage: "read", type: null, message: reply.failure, hint: [] } });
