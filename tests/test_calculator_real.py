@@ -137,7 +137,7 @@ def test_hostile_layer_lines_get_a_clear_message_at_once(calculator_page, name, 
 def test_a_sum_of_32_ones_is_instant(calculator_page):
     page = calculator_page
     started = time.monotonic()
-    answer = ask(page, "2, 32", "nn.Linear(" + "+".join(["1"] * 32) + ", 10)", 5)
+    answer = ask(page, "2, 2, 4, 4", "nn.Flatten()\nnn.Linear(" + "+".join(["1"] * 32) + ", 10)", 5)
     assert time.monotonic() - started < 1.2
     assert answer == {"output": [2, 10], "error": None}
 
@@ -145,7 +145,8 @@ def test_a_sum_of_32_ones_is_instant(calculator_page):
 @pytest.mark.parametrize(
     "name, code, expected",
     [
-        ("code nested 1000 deep", "class Net(nn.Module):\n    def forward(self, x):\n        return " + "(" * DEEP + "x" + ")" * DEEP + "\n", "This is not valid Python"),
+        ("code nested 1000 deep", "class Net(nn.Module):\n    def forward(self, x):\n        return " + "(" * DEEP + "x" + ")" * DEEP + "\n", "The calculator stops at line 3"),
+        ("code chained 20000 deep", "import torch.nn as nn\nmodel = nn.Linear(" + "+".join(["1"] * 20000) + ", 10)\n", "more than 1000 operators on one line"),
         ("a loop without end", "import torch.nn as nn\n\nclass Net(nn.Module):\n    def forward(self, x):\n        while True:\n            pass\n", "ran for more than 4 seconds"),
         ("an absurd size in code", "import torch.nn as nn\nmodel = nn.Sequential(nn.Conv2d(1, 10**12, 3), nn.Flatten())\n", "out_channels = 1,000,000,000,000: no real layer is that large"),
         ("a recursion without end", "import torch.nn as nn\n\nclass Net(nn.Module):\n    def forward(self, x):\n        return self(x)\n", "modules that call each other more than 100 deep"),

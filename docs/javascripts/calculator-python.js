@@ -42,8 +42,41 @@ export function pythonLoaded() {
   return loaded;
 }
 
+const DEEPEST = 100; // brackets nested deeper than this: no real model, and Python's parser could run out of stack
+const LONGEST_CHAIN = 1000; // operators on one line: likewise for Python's compiler
+
+/** Code Python itself could break on (its stack runs out in the browser): {line, why}, or null. */
+export function tooDeep(code) {
+  let depth = 0;
+  let line = 1;
+  let quote = null;
+  for (let index = 0; index < code.length; index += 1) {
+    const character = code[index];
+    if (character === "\n") line += 1;
+    if (quote) {
+      if (character === "\\") index += 1;
+      else if (character === quote || character === "\n") quote = null;
+    } else if (character === "'" || character === '"') quote = character;
+    else if (character === "#") while (index + 1 < code.length && code[index + 1] !== "\n") index += 1;
+    else if ("([{".includes(character)) {
+      depth += 1;
+      if (depth > DEEPEST) return { line, why: `brackets nested more than ${DEEPEST} deep, which the calculator does not follow` };
+    } else if (")]}".includes(character)) depth = Math.max(0, depth - 1);
+  }
+  const lines = code.split("\n");
+  const long = lines.findIndex((text) => (text.match(/[-+*\/%@&|^]/g) || []).length > LONGEST_CHAIN);
+  if (long >= 0) return { line: long + 1, why: `more than ${LONGEST_CHAIN} operators on one line, which the calculator does not follow` };
+  return null;
+}
+
 /** The answer for this code and shape: a calculate()-like result, or {failure}. */
 export function runInPython(code, sizes, batchGiven) {
+  const deep = tooDeep(code);
+  if (deep) {
+    const source = code.split("\n")[deep.line - 1].trim().slice(0, 200);
+    const error = { line: deep.line, source, stage: "read", type: null, message: deep.why, hint: [] };
+    return Promise.resolve({ answer: { mode: "python", input: sizes, batchGiven, rows: [], error, flatten: null, suggestion: null, notes: [], output: null } });
+  }
   if (!worker) startWorker();
   const id = ++nextId;
   const current = worker;
@@ -59,6 +92,10 @@ export function runInPython(code, sizes, batchGiven) {
       clearTimeout(timer);
       current.removeEventListener("message", listener);
       loaded = true;
+      if (event.data.fatal) {
+        current.terminate();
+        if (worker === current) worker = null;
+      }
       resolve(event.data);
     };
     current.addEventListener("message", listener);

@@ -22,6 +22,7 @@ self.onmessage = async (event) => {
     const answer = pyodide.runPython("json.dumps(shape_torch.run(pasted_code, list(pasted_shape), batch_given))");
     self.postMessage({ id, answer: JSON.parse(answer) });
   } catch (error) {
-    self.postMessage({ id, failure: String(error && error.message ? error.message : error).split("\n").slice(-2).join(" ") });
+    // Python itself broke (its stack ran out): this worker is done, the page starts a new one.
+    self.postMessage({ id, failure: "Python itself ran out of room on this paste (too deeply nested or recursive)", fatal: true });
   }
 };

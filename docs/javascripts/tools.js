@@ -5,7 +5,7 @@
  */
 import { decodeError, SUPPORTED_MESSAGES } from "./error-decoder.js";
 import { calculate } from "./shapes.js";
-import { needsPython, parsePythonShape, pythonLoaded, runInPython } from "./calculator-python.js";
+import { needsPython, parsePythonShape, pythonLoaded, runInPython, tooDeep } from "./calculator-python.js";
 
 const UPDATE_DELAY_MS = 150; // one update per pause in typing, not one per key
 const LONGEST_SOURCE = 120;
@@ -218,12 +218,11 @@ function setUpCalculator(shapeField, layersField, output) {
   const answer = () => {
     const request = ++latest;
     const code = needsPython(layersField.value);
-    let fromReader;
+    let fromReader = { inputError: "not read" }; // then Python answers alone
     try {
-      fromReader = calculate(shapeField.value, layersField.value);
+      if (!code || !tooDeep(layersField.value)) fromReader = calculate(shapeField.value, layersField.value);
     } catch (error) {
       if (!code) throw error;
-      fromReader = { inputError: "not read" }; // Python answers alone
     }
     if (!code) {
       render(fromReader);
