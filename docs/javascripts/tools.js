@@ -156,7 +156,8 @@ function agree(fromReader, fromPython, batchGiven) {
   if (fromReader.inputError || fromReader.empty) return false;
   const [mine, theirs] = [fromReader.error, fromPython.error];
   if (!mine && !theirs) return sameShape(fromReader.output, fromPython.output);
-  if (!mine || !theirs || mine.stage === "read" || theirs.stage === "read" || mine.line !== theirs.line) return false;
+  // The same refusal: the reader names the line that built the layer, Python the line that ran it.
+  if (!mine || !theirs || mine.stage === "read" || theirs.stage === "read") return false;
   return (batchGiven ? mine.message : mine.message.replace(/\bN(?=x\d)/g, "2")) === theirs.message && mine.type === theirs.type;
 }
 
@@ -169,7 +170,7 @@ function refusedItsRank(reply) {
 
 function setUpCalculator(shapeField, layersField, output) {
   let latest = 0;
-  const render = (result) => {
+  const render = (result, answered = result) => {
     const children = [];
     if (result.inputError) {
       children.push(element("p", {}, result.inputError));
@@ -195,8 +196,8 @@ function setUpCalculator(shapeField, layersField, output) {
     output.dataset.state = result.inputError ? "input-error" : result.error ? "error" : "ok";
     output.dataset.engine = result.mode === "python" ? "python" : "reader";
     // What was answered, for tests and tools: the output shape, or where and how it stopped.
-    const stop = result.error && { stage: result.error.stage, line: result.error.line, type: result.error.type, message: result.error.message };
-    output.dataset.answer = JSON.stringify({ output: result.output || null, error: stop || null });
+    const stop = answered.error && { stage: answered.error.stage, line: answered.error.line, type: answered.error.type, message: answered.error.message };
+    output.dataset.answer = JSON.stringify({ output: answered.output || null, error: stop || null });
     countUpdate(output);
   };
   const failed = (error) => {
@@ -251,7 +252,11 @@ function setUpCalculator(shapeField, layersField, output) {
         render({ input: sizes, rows: [], notes: [], batchGiven, mode: "python", error: { line: null, source: "", stage: "read", type: null, message: reply.failure, hint: [] } });
       } else {
         const fromPython = { ...reply.answer, notes: [] };
-        render(agree(fromReader, fromPython, batchGiven) ? fromReader : fromPython);
+        // When both agree, the reader's answer is shown (it names the batch N and warns of view traps).
+        // A view that silently mixes examples runs in torch: the reader's warning is worth more.
+        const trap = fromReader.error && fromReader.error.stage === "read" && / silently /.test(fromReader.error.message);
+        if (trap) render(fromReader);
+        else render(agree(fromReader, fromPython, batchGiven) ? fromReader : fromPython, fromPython);
       }
       return true;
     }).catch((error) => {
