@@ -9,6 +9,7 @@
 - slides.py: a reveal.js deck per lesson (nbconvert's SlidesExporter, the template in reveal_deck/).
   slides_pdf.py: `make slides-pdf`, every deck printed to PDF by Chromium.
 - guide.py: the instructor guide's pages, as Markdown, from lesson_runner.lesson_facts.
+- calculator_runtime.py: Pyodide from node_modules/ for the shape calculator, and its counts.
 - cheat_sheet.py: the one-page cheat sheet, printed by Chromium from its built page.
 - notebook_css.py: the notebook stylesheet the lesson pages share, pruned to what they use.
 - search_index.py: what Material's search indexes of a page.

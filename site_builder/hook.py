@@ -5,11 +5,12 @@
   (lesson_runner), and adds to the site each executed copy as the page `lessons/NN-slug.ipynb`
   (mkdocs-jupyter renders it without running it again), one reveal.js deck per lesson
   (`slides/<slug>.html`), `slides/index.html`, the reveal.js files they load, and one guide page
-  per lesson (`instructors/<slug>.md`). A lesson with a problem stops the build with a sentence
+  per lesson (`instructors/<slug>.md`), and Pyodide for the shape calculator (calculator_runtime.py). A lesson with a problem stops the build with a sentence
   per problem. Each lesson's page and deck start rendering in worker processes as soon as it is
   executed (workers.py, lesson_pages.jobs_ahead).
 - on_config, on_page_markdown: name the page in the warning of a ```python exec="on"``` block that
-  raises (exec_blocks.py); on_page_markdown also fills the schedule into `instructors/index.md`.
+  raises (exec_blocks.py); on_page_markdown also fills the schedule into `instructors/index.md`
+  and the shape calculator's counts on real models into its page.
 - on_page_content: a lesson page as readers get it (lesson_pages.py, cached); on a guide page, the
   live-coding script's code and output kept out of the search index.
 - on_page_context: hands Material's search plugin each page without the parts marked
@@ -39,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import lesson_runner  # noqa: E402
 from lesson_runner import learner_copy, lesson_facts, lint  # noqa: E402
 from site_builder import (  # noqa: E402
+    calculator_runtime,
     cheat_sheet,
     exec_blocks,
     guide,
@@ -100,6 +102,7 @@ def on_files(files, config):
         for lesson in executed:
             files.append(_lesson_file(lesson, config))
         _add_decks_and_guide(executed, files, config)
+        calculator_runtime.add_pyodide(files, config)
     except BaseException:
         workers.close_workers()  # the build stops here (on_build_error closes them too, later)
         raise
@@ -184,6 +187,7 @@ def _add_decks_and_guide(executed, files, config) -> None:
 
 def on_page_markdown(markdown, page, config, files):
     exec_blocks.building(page.file.src_uri)
+    markdown = calculator_runtime.fill_counts(markdown)
     if page.file.src_uri != f"{guide.GUIDE_DIR}/index.md":
         return markdown
     if guide.SCHEDULE_PLACEHOLDER not in markdown:

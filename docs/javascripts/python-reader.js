@@ -82,6 +82,8 @@ function squeeze(source) {
   return source.replace(/\s+/g, " ").replace(/([(\[]) /g, "$1").replace(/ ([)\]])/g, "$1").trim();
 }
 
+const MAX_NESTING = 100;
+
 /** A recursive-descent parser for Python expressions (no lambdas or comprehensions needed). */
 class Parser {
   constructor(tokens, text) {
@@ -138,6 +140,17 @@ class Parser {
   }
 
   expression() {
+    // Brackets nested deeper than any real code would exhaust JavaScript's stack: say so instead.
+    this.depth = (this.depth || 0) + 1;
+    try {
+      if (this.depth > MAX_NESTING) throw new ReadError(`brackets nested more than ${MAX_NESTING} deep, which the calculator does not follow`);
+      return this.nestedExpression();
+    } finally {
+      this.depth -= 1;
+    }
+  }
+
+  nestedExpression() {
     const left = this.orTest();
     if (this.isName("if")) {
       // a conditional expression: the calculator cannot know which branch runs
@@ -459,9 +472,12 @@ export function evaluate(node, names) {
       throw new ReadError(`cannot work out ${node.op} here`);
     }
     case "bin": {
-      const left = asNumber(evaluate(node.left, names));
-      const right = asNumber(evaluate(node.right, names));
-      const isFloat = isFloatValue(evaluate(node.left, names)) || isFloatValue(evaluate(node.right, names));
+      // each side once: evaluating them again would take time exponential in the nesting
+      const leftValue = evaluate(node.left, names);
+      const rightValue = evaluate(node.right, names);
+      const left = asNumber(leftValue);
+      const right = asNumber(rightValue);
+      const isFloat = isFloatValue(leftValue) || isFloatValue(rightValue);
       let result;
       switch (node.op) {
         case "+": result = left + right; break;

@@ -71,12 +71,16 @@ function bindArguments(className, signature, call, { skipFirst = false, keywordO
   };
 }
 
+// No real layer has a size past this (channels, features, a kernel): such a number is a slip.
+const LARGEST_SIZE = 1e9;
+
 function wholeNumber(value, name, { min = 1, allowNone = false } = {}) {
   if (value === null && allowNone) return null;
   if (typeof value !== "number" || !Number.isInteger(value)) {
     throw new ReadError(`${name} must be a whole number, not ${pyRepr(value)}`);
   }
   if (value < min) throw new ReadError(`${name} must be at least ${min}, not ${value}`);
+  if (value > LARGEST_SIZE) throw new ReadError(`${name} = ${value.toLocaleString("en-US")} is larger than any real layer's (more than a billion): check this number`);
   return value;
 }
 

@@ -5,6 +5,7 @@
  */
 import { decodeError, SUPPORTED_MESSAGES } from "./error-decoder.js";
 import { calculate } from "./shapes.js";
+import { needsPython, parsePythonShape, pythonLoaded, runInPython, tooDeep } from "./calculator-python.js";
 
 const UPDATE_DELAY_MS = 150; // one update per pause in typing, not one per key
 const LONGEST_SOURCE = 120;
@@ -51,15 +52,24 @@ function whenTyped(fields, output, update) {
     clearTimeout(timer);
     output.setAttribute("aria-busy", "true");
     timer = setTimeout(() => {
+      let answered;
       try {
-        update();
+        answered = update();
       } finally {
-        output.removeAttribute("aria-busy"); // never left busy, whatever update() met
+        // Never left busy, whatever update() met; an answer that takes longer (the calculator's
+        // Python) keeps the output busy until it comes.
+        if (!(answered instanceof Promise)) output.removeAttribute("aria-busy");
+      }
+      if (answered instanceof Promise) {
+        answered
+          .then((latest) => latest && output.removeAttribute("aria-busy"))
+          .catch(() => output.removeAttribute("aria-busy"));
       }
     }, UPDATE_DELAY_MS);
   };
   for (const field of fields) field.addEventListener("input", later);
-  update();
+  const answered = update();
+  if (answered instanceof Promise) answered.then((latest) => latest && output.removeAttribute("aria-busy"));
 }
 
 const shorten = (source) => (source.length > LONGEST_SOURCE ? `${source.slice(0, LONGEST_SOURCE - 1)}…` : source);
@@ -103,8 +113,8 @@ function calculatorSummary(result) {
   const blocks = [];
   const { flatten, suggestion, error } = result;
   if (flatten) {
-    const [channels, height, width] = flatten.dims;
-    blocks.push({ p: ["Flattened size: ", { strong: String(flatten.size) }, ` = ${channels} × ${height} × ${width} (channels × height × width)`, flatten.at === null ? " of the last feature map." : "."] });
+    const named = flatten.dims.length === 3 ? " (channels × height × width)" : flatten.dims.length === 2 ? " (channels × length)" : "";
+    blocks.push({ p: ["Flattened size: ", { strong: String(flatten.size) }, ` = ${flatten.dims.join(" × ")}${named}`, flatten.at === null ? " of the last feature map." : "."] });
   }
   if (suggestion) {
     blocks.push({ p: ["The line to paste:"] }, { fix: suggestion.code });
@@ -121,8 +131,10 @@ function calculatorSummary(result) {
     }
   }
   if (error) {
-    const place = [`line ${error.line}, `, { code: shorten(error.source) }, error.via ? ` (as ${error.via})` : ""];
-    if (error.stage === "read") {
+    const place = error.line ? [`line ${error.line}, `, { code: shorten(error.source) }, error.via ? ` (as ${error.via})` : ""] : ["your paste"];
+    if (error.stage === "syntax") {
+      blocks.push({ p: [{ strong: "This is not valid Python: " }, ...place, ", with:"] }, { p: [{ code: `${error.type}: ${error.message}` }] });
+    } else if (error.stage === "read") {
       blocks.push({ p: ["The calculator stops at ", ...place, `: ${error.message}.`] });
     } else {
       blocks.push(
@@ -147,16 +159,34 @@ function calculatorTable(result) {
     if (row.via) layer.append(` (${row.via}, forward line ${row.callLine})`);
     body.append(element("tr", {}, element("td", {}, String(row.line)), layer, element("td", {}, element("code", {}, shapeText(row.shape)))));
   }
-  if (result.error && result.error.stage !== "build") {
+  if (result.error && result.error.stage !== "build" && result.error.line) {
     const layer = element("td", {}, element("code", {}, shorten(result.error.source)));
     body.append(element("tr", { class: "shape-tool__stop" }, element("td", {}, String(result.error.line)), layer, element("td", {}, "stops here")));
   }
   return element("table", { class: "shape-tool__table" }, caption, head, body);
 }
 
+/** Do shapes.js (instant, N for the batch) and Python (batch of 2 when none is given) say the same? */
+function agree(fromReader, fromPython, batchGiven) {
+  const sameShape = (a, b) => Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((size, i) => size === b[i] || (size === null && i === 0 && !batchGiven));
+  if (fromReader.inputError || fromReader.empty) return false;
+  const [mine, theirs] = [fromReader.error, fromPython.error];
+  if (!mine && !theirs) return sameShape(fromReader.output, fromPython.output);
+  // The same refusal: the reader names the line that built the layer, Python the line that ran it.
+  if (!mine || !theirs || mine.stage === "read" || theirs.stage === "read") return false;
+  return (batchGiven ? mine.message : mine.message.replace(/\bN(?=x\d)/g, "2")) === theirs.message && mine.type === theirs.type;
+}
+
+/** Python's first layer refused the number of dimensions it was given. */
+function refusedItsRank(reply) {
+  const error = reply.answer && reply.answer.error;
+  if (!error || error.stage !== "run" || !/\b\dD\b/.test(error.message)) return false;
+  return !reply.answer.rows.some((row) => /^nn\.|^F\./.test(row.source));
+}
+
 function setUpCalculator(shapeField, layersField, output) {
-  const update = () => {
-    const result = calculate(shapeField.value, layersField.value);
+  let latest = 0;
+  const render = (result, answered = result) => {
     const children = [];
     if (result.inputError) {
       children.push(element("p", {}, result.inputError));
@@ -168,7 +198,8 @@ function setUpCalculator(shapeField, layersField, output) {
         children.push(element("p", {}, "torch builds every layer before any data flows, so no shape is computed."));
       } else {
         children.push(calculatorTable(result));
-        if (!result.batchGiven) children.push(element("p", { class: "shape-tool__help" }, "N is the batch size: give four numbers (batch first) to see torch's messages for your batch."));
+        if (result.mode === "python" && !result.batchGiven) children.push(element("p", { class: "shape-tool__help" }, "Python ran your code on a batch of 2 examples: put the batch size first to choose it."));
+        else if (!result.batchGiven) children.push(element("p", { class: "shape-tool__help" }, "N is the batch size: give four numbers (batch first) to see torch's messages for your batch."));
       }
       if (result.notes.length) {
         children.push(
@@ -179,7 +210,75 @@ function setUpCalculator(shapeField, layersField, output) {
     }
     output.replaceChildren(...children);
     output.dataset.state = result.inputError ? "input-error" : result.error ? "error" : "ok";
+    output.dataset.engine = result.mode === "python" ? "python" : "reader";
+    // What was answered, for tests and tools: the output shape, or where and how it stopped.
+    const stop = answered.error && { stage: answered.error.stage, line: answered.error.line, type: answered.error.type, message: answered.error.message };
+    output.dataset.answer = JSON.stringify({ output: answered.output || null, error: stop || null });
     countUpdate(output);
+  };
+  const failed = (error) => {
+    // Never an uncaught error, a stale answer or an output left busy: what broke is said instead.
+    const why = error instanceof RangeError ? "it is nested or chained too deeply for the calculator" : "the calculator failed on it";
+    output.replaceChildren(element("p", {}, `Nothing computed: ${why}. Shorten or simplify what you pasted.`));
+    output.dataset.state = "error";
+    output.dataset.answer = JSON.stringify({ output: null, error: { stage: "read", line: null, type: null, message: why } });
+    countUpdate(output);
+  };
+  const update = () => {
+    try {
+      return answer();
+    } catch (error) {
+      failed(error);
+      return undefined;
+    }
+  };
+  const answer = () => {
+    const request = ++latest;
+    const code = needsPython(layersField.value);
+    let fromReader = { inputError: "not read" }; // then Python answers alone
+    try {
+      if (!code || !tooDeep(layersField.value)) fromReader = calculate(shapeField.value, layersField.value);
+    } catch (error) {
+      if (!code) throw error;
+    }
+    if (!code) {
+      render(fromReader);
+      return undefined;
+    }
+    // Code with classes and functions: Python runs it. Until it answers, the output stays busy.
+    const sizes = parsePythonShape(shapeField.value);
+    if (!sizes) {
+      render({ inputError: "The input shape takes whole numbers separated by commas, like 2, 1, 28, 28 (batch first).", rows: [], notes: [] });
+      return undefined;
+    }
+    // Three numbers are one example (channels, height, width), as for layer lines: Python runs a batch
+    // of 2. Unless the first layer refuses a tensor of that many dimensions (a Conv1d, an LSTM): then
+    // the three numbers are the whole input (batch, channels, length), and Python runs that.
+    let batchGiven = sizes.length !== 3 && sizes.length !== 1;
+    output.setAttribute("aria-busy", "true");
+    output.replaceChildren(element("p", {}, pythonLoaded() ? "Running your code with Python…" : "Loading Python to run your code (about 6 MB, once; it stays in your browser)…"));
+    const run = runInPython(layersField.value, batchGiven ? sizes : [2, ...sizes], batchGiven).then((reply) => {
+      if (request !== latest || batchGiven || sizes.length !== 3 || !refusedItsRank(reply)) return reply;
+      batchGiven = true;
+      return runInPython(layersField.value, sizes, true);
+    });
+    return run.then((reply) => {
+      if (request !== latest) return false; // a newer paste is on its way
+      if (reply.failure) {
+        render({ input: sizes, rows: [], notes: [], batchGiven, mode: "python", error: { line: null, source: "", stage: "read", type: null, message: reply.failure, hint: [] } });
+      } else {
+        const fromPython = { ...reply.answer, notes: [] };
+        // When both agree, the reader's answer is shown (it names the batch N and warns of view traps).
+        // A view that silently mixes examples runs in torch: the reader's warning is worth more.
+        const trap = fromReader.error && fromReader.error.stage === "read" && / silently /.test(fromReader.error.message);
+        if (trap) render(fromReader);
+        else render(agree(fromReader, fromPython, batchGiven) ? fromReader : fromPython, fromPython);
+      }
+      return true;
+    }).catch((error) => {
+      if (request === latest) failed(error);
+      return request === latest;
+    });
   };
   whenTyped([shapeField, layersField], output, update);
 }
