@@ -75,6 +75,8 @@ def print_page(browser, url: str, paper: str = "both") -> bytes:
     try:
         page.goto(url, wait_until="networkidle")
         page.add_style_tag(content=PRINT_CSS)
+        # A link in the PDF would lead to the local server that printed it, gone once printed.
+        page.evaluate("document.querySelectorAll('a[href]').forEach((link) => link.removeAttribute('href'))")
         page.evaluate("document.fonts.ready")
         return page.pdf(**PAPERS[paper], margin=MARGIN, print_background=True)
     finally:
@@ -97,11 +99,21 @@ def print_pages(site: Path, papers: list[str]) -> dict[str, bytes]:
             browser.close()
 
 
+# Chromium writes the time of printing into the PDF: two builds of the same page would differ.
+_PRINT_TIME = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}")
+
+
+def without_print_time(pdf: bytes) -> bytes:
+    """The PDF with a fixed date in place of the time it was printed (as many bytes, so the PDF's
+    table of offsets stays right): the same page always prints to the same file."""
+    return _PRINT_TIME.sub(lambda match: b"/" + match.group(1) + b" (D:20000101000000", pdf)
+
+
 def publish(site: Path) -> Path:
     """Write <site>/downloads/cheat-sheet.pdf, from the cache when the page is unchanged."""
     cached = CACHE_DIR / f"{cache_key(site)}.pdf"
     if not cached.is_file():
-        pdf = print_pages(site, ["both"])["both"]
+        pdf = without_print_time(print_pages(site, ["both"])["both"])
         if count_pages(pdf) != 1:
             raise CheatSheetError(
                 f"{PAGE} prints on {count_pages(pdf)} pages; the cheat sheet must fit one: shorten it"
