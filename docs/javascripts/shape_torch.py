@@ -1957,6 +1957,8 @@ def run(source, shape, batch_given=True):
     builtins_copy["open"] = _Anything("open")
     builtins_copy["exit"] = builtins_copy["quit"] = lambda *args: None
     namespace = {"__name__": "__main__", "__builtins__": builtins_copy}
+    # A class copied out of its file often comes without the file's imports: the usual names are there.
+    namespace.update(torch=installed["torch"], nn=installed["torch.nn"], F=installed["torch.nn.functional"])
     kept = top_statements(tree.body)
     order, layer_lines = [], []
     for node in kept:
