@@ -38,7 +38,7 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import lesson_runner  # noqa: E402
-from lesson_runner import learner_copy, lesson_facts, lint  # noqa: E402
+from lesson_runner import install_line, learner_copy, lesson_facts, lint  # noqa: E402
 from site_builder import (  # noqa: E402
     calculator_runtime,
     cheat_sheet,
@@ -54,6 +54,8 @@ from site_builder import (  # noqa: E402
 
 NOTEBOOK_CSS = "assets/stylesheets/notebook.css"
 DECKS_INDEX = f"{slides.DECKS_DIR}/index.html"
+# Where a page of docs/ gives the line that installs what the lessons import (install_line.py).
+INSTALL_LINE_MARK = "<!-- install line -->"
 # What the workers import when they start, while the kernel template imports torch: the modules
 # of the jobs handed to them.
 WARM_UP = ["site_builder.slides", "site_builder.lesson_pages", "mkdocs_jupyter.convert"]
@@ -188,6 +190,7 @@ def _add_decks_and_guide(executed, files, config) -> None:
 def on_page_markdown(markdown, page, config, files):
     exec_blocks.building(page.file.src_uri)
     markdown = calculator_runtime.fill_counts(markdown)
+    markdown = markdown.replace(INSTALL_LINE_MARK, f"`{install_line.install_line()}`")
     if page.file.src_uri != f"{guide.GUIDE_DIR}/index.md":
         return markdown
     if guide.SCHEDULE_PLACEHOLDER not in markdown:
