@@ -35,7 +35,8 @@ $(INSTALLED): requirements.txt
 	if [ -n "$$index" ] && ! $(BIN)/python -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1].rstrip('/') + '/torch/', timeout=5)" "$$index" 2>/dev/null; then \
 	  echo "PyTorch's index $$index cannot be reached: torch comes from the default index and find-links"; index=""; \
 	fi; \
-	$(BIN)/pip install --quiet --disable-pip-version-check $${index:+--extra-index-url "$$index"} -r requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps $${index:+--extra-index-url "$$index"} -r requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/pip check --disable-pip-version-check  # requirements.txt is the whole closure: nothing missing
 	$(BIN)/python -c "import torch, mkdocs_jupyter, playwright, jupyterlab"  # fail here, not later, if the install did
 	touch $@
 
