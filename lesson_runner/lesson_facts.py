@@ -111,6 +111,8 @@ TYPED_LINES_PER_MINUTE = 8
 OUTPUTS_DISCUSSED_PER_MINUTE = 2
 PRESENTED_WORDS_PER_MINUTE = 150
 SOLUTION_LINES_PER_MINUTE = 4
+# What one session holds: cells on the reader's page (speaker notes, which only the decks and the
+# guide show, do not count; `page_cells`).
 MAX_CELLS = 45
 
 
@@ -247,11 +249,16 @@ def pace_sentence() -> str:
 
 
 def slide_type(cell) -> str | None:
-    return cell.metadata.get("slideshow", {}).get("slide_type")
+    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
 
 
 def is_notes(cell) -> bool:
     return slide_type(cell) == "notes"
+
+
+def page_cells(notebook) -> int:
+    """How many cells the reader's page shows: every cell but the speaker notes."""
+    return sum(1 for cell in notebook["cells"] if not is_notes(cell))
 
 
 def is_slides_only(cell) -> bool:

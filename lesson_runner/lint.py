@@ -87,6 +87,7 @@ def lint_notebook(path: Path, committed: bool = True) -> list[str]:
     problems += _title(name, number, cells)
     problems += _sections(name, notebook)
     problems += _minutes(name, notebook)
+    problems += _notes(name, cells)
     problems += _ids(name, number, notebook)
     problems += _slides(name, cells)
     problems += _drawings(name, cells)
@@ -136,6 +137,30 @@ def _sections(name: str, notebook) -> list[str]:
     return problems
 
 
+def _notes(name: str, cells) -> list[str]:
+    """Speaker notes in every section: the instructor has something to say at each `## ` heading
+    that opens a cell (the title cell and its lists count as one section with the cells after it)."""
+    problems = []
+    opening, has_notes = None, True
+    for number, cell in enumerate(cells, start=1):
+        if lesson_facts.is_notes(cell):
+            has_notes = True
+        elif cell.cell_type == "markdown" and lesson_runner.first_line(cell).startswith("## "):
+            if not has_notes:
+                problems.append(_no_notes(name, *opening))
+            opening, has_notes = (number, cell), False
+    if opening is not None and not has_notes:
+        problems.append(_no_notes(name, *opening))
+    return problems
+
+
+def _no_notes(name: str, number: int, cell) -> str:
+    return (
+        f"{_where(name, number, cell)}: this section has no speaker notes; add a markdown cell with "
+        "slideshow.slide_type 'notes' (what to ask, draw or point at) before the next section"
+    )
+
+
 def _minutes(name: str, notebook) -> list[str]:
     """The stated minutes fit the pace, and the lesson fits a session (lesson_facts reads the pace)."""
     problems = []
@@ -155,9 +180,11 @@ def _minutes(name: str, notebook) -> list[str]:
             f"the stated pace, and the lesson states {exercise} exercise minutes: shorten the solutions, "
             "or give it more exercise_minutes"
         )
-    if len(notebook.cells) > lesson_facts.MAX_CELLS:
+    cells = lesson_facts.page_cells(notebook)
+    if cells > lesson_facts.MAX_CELLS:
         problems.append(
-            f"{name}: {len(notebook.cells)} cells; a lesson holds at most {lesson_facts.MAX_CELLS}: split it"
+            f"{name}: {cells} cells on the page (speaker notes not counted); a lesson holds at most "
+            f"{lesson_facts.MAX_CELLS}: split it"
         )
     return problems
 

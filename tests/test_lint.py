@@ -30,7 +30,7 @@ STAYS = (
 )
 DRAWING = "07-example.ipynb, cell 9 ('def draw_shapes(steps, title):')"
 DRAW = "07-example.ipynb, cell 10 ('title = \"a batch of 2 through nn.Linear(4, 3)\"')"
-EXERCISE_2 = "07-example.ipynb, cell 13 ('### Exercise 2: the layer for a shape')"
+EXERCISE_2 = "07-example.ipynb, cell 15 ('### Exercise 2: the layer for a shape')"
 SOLUTION_2 = "07-example.ipynb, cell 14 ('answer = nn.Linear(7, 10)')"
 STRIP = "clear them before committing: `.venv/bin/nbstripout --keep-id lessons/07-example.ipynb`"
 
@@ -72,6 +72,12 @@ def good(slug: str = "07-example") -> dict:
     for cell in notebook["cells"]:
         cell["source"] = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
     return notebook
+
+
+def cell(notebook: dict, cell_id: str) -> dict:
+    """The template's cell with this id (ids stay put when cells are added around them)."""
+    [found] = [cell for cell in notebook["cells"] if cell["id"] == cell_id]
+    return found
 
 
 def lint_of(notebook: dict, folder: Path, name: str = NAME, committed: bool = True) -> list[str]:
@@ -157,7 +163,7 @@ def test_a_section_without_bullets(lessons):
 
 def test_two_exercises_with_solutions(lessons):
     notebook = good()
-    notebook["cells"][13]["metadata"]["tags"] = []
+    cell(notebook, "07-11")["metadata"]["tags"] = []
     assert lint_of(notebook, lessons) == [
         f"{EXERCISE_2}: Exercise 2 ('the layer for a shape') has no code cell tagged 'solution'; put its solution "
         "in a code cell after it, tagged 'solution'",
@@ -168,7 +174,7 @@ def test_two_exercises_with_solutions(lessons):
 
 def test_exercises_numbered_in_order(lessons):
     notebook = good()
-    notebook["cells"][12]["source"] = notebook["cells"][12]["source"].replace("Exercise 2", "Exercise 3")
+    cell(notebook, "07-10")["source"] = cell(notebook, "07-10")["source"].replace("Exercise 2", "Exercise 3")
     assert lint_of(notebook, lessons) == [
         "07-example.ipynb: exercises are numbered [1, 3], expected 1 to 2 in order; number them 1, 2, ..."
     ]
@@ -207,7 +213,7 @@ def test_teaching_minutes_fit_the_pace(lessons):
 def test_exercise_minutes_fit_the_pace(lessons):
     notebook = good()
     notebook["metadata"]["lesson"]["exercise_minutes"] = 1
-    notebook["cells"][13]["source"] += "\nprint(answer)\nprint(answer.weight.shape)"
+    cell(notebook, "07-11")["source"] += "\nprint(answer)\nprint(answer.weight.shape)"
     load = lesson_facts.workload(notebook)
     assert load.solution_lines == 5
     assert lint_of(notebook, lessons) == [
@@ -218,15 +224,34 @@ def test_exercise_minutes_fit_the_pace(lessons):
 
 def test_a_lesson_fits_a_session(lessons):
     notebook = good()
-    extra = lesson_facts.MAX_CELLS + 1 - len(notebook["cells"])
+    extra = lesson_facts.MAX_CELLS + 1 - lesson_facts.page_cells(notebook)
     notebook["cells"][6:6] = [
         {"cell_type": "markdown", "id": f"07-04-more-{index}", "metadata": {}, "source": "More."}
         for index in range(extra)
     ]
     assert lint_of(notebook, lessons) == [
-        f"07-example.ipynb: {lesson_facts.MAX_CELLS + 1} cells; a lesson holds at most {lesson_facts.MAX_CELLS}: "
-        "split it"
+        f"07-example.ipynb: {lesson_facts.MAX_CELLS + 1} cells on the page (speaker notes not counted); a lesson "
+        f"holds at most {lesson_facts.MAX_CELLS}: split it"
     ]
+
+
+def test_speaker_notes_do_not_count_against_the_session(lessons):
+    notebook = good()
+    extra = lesson_facts.MAX_CELLS - lesson_facts.page_cells(notebook)
+    notebook["cells"][6:6] = [
+        {"cell_type": "markdown", "id": f"07-04-more-{index}", "metadata": {}, "source": "More."}
+        for index in range(extra)
+    ] + [
+        {
+            "cell_type": "markdown",
+            "id": f"07-04-notes-{index}",
+            "metadata": {"slideshow": {"slide_type": "notes"}},
+            "source": "Say this.",
+        }
+        for index in range(3)
+    ]
+    assert lesson_facts.page_cells(notebook) == lesson_facts.MAX_CELLS
+    assert lint_of(notebook, lessons) == []
 
 
 def test_a_misconception_names_a_cell_of_the_lesson(lessons):
@@ -294,15 +319,33 @@ def test_every_code_cell_has_a_slide_type_when_the_lesson_uses_them(lessons):
     ]
 
 
-def test_a_lesson_without_slide_metadata_needs_none(lessons):
+def test_a_lesson_without_slide_metadata_needs_only_notes_and_drawings_marked(lessons):
     notebook = good()
     for cell in notebook["cells"]:
         cell["metadata"].pop("slideshow", None)
     problems = lint_of(notebook, lessons)
-    # Only the drawing code's place off the slides is still asked for.
+    # The slide types of the decks are optional, but not the speaker notes (cells of type 'notes'),
+    # nor the drawing code's place off the slides. The notes cells have become page cells.
+    no_notes = (
+        "this section has no speaker notes; add a markdown cell with slideshow.slide_type 'notes' (what to ask, "
+        "draw or point at) before the next section"
+    )
     assert problems == [
+        f"{SECTION}: {no_notes}",
+        f"07-example.ipynb, cell 8 ('## As a picture'): {no_notes}",
+        f"07-example.ipynb, cell 12 ('## Exercises'): {no_notes}",
+        f"07-example.ipynb, cell 17 ('## Key points'): {no_notes}",
         f"{DRAWING}: is tagged 'drawing-code', and its slideshow.slide_type is None, not 'skip'; set it to 'skip': "
-        "the slides show the picture, not the code that draws it"
+        "the slides show the picture, not the code that draws it",
+    ]
+
+
+def test_every_section_has_speaker_notes(lessons):
+    notebook = good()
+    notebook["cells"] = [entry for entry in notebook["cells"] if entry["id"] != "07-08-notes"]
+    assert lint_of(notebook, lessons) == [
+        "07-example.ipynb, cell 12 ('## Exercises'): this section has no speaker notes; add a markdown cell with "
+        "slideshow.slide_type 'notes' (what to ask, draw or point at) before the next section"
     ]
 
 
@@ -406,7 +449,7 @@ def test_every_convention_missed_is_reported_at_once(lessons):
     notebook["cells"][1]["source"] = "## Say this"
     notebook["cells"][4]["outputs"] = [{"name": "stdout", "output_type": "stream", "text": "(2, 4) -> (2, 3)\n"}]
     notebook["cells"][8]["metadata"]["slideshow"]["slide_type"] = "subslide"
-    notebook["cells"][13]["metadata"]["tags"] = []
+    cell(notebook, "07-11")["metadata"]["tags"] = []
     notebook["metadata"]["lesson"]["exercise_minutes"] = 0
     assert lint_of(notebook, lessons, name="07-broken.ipynb") == [
         problem.replace("07-example.ipynb", "07-broken.ipynb")
