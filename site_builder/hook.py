@@ -5,12 +5,16 @@
   (lesson_runner), and adds to the site each executed copy as the page `lessons/NN-slug.ipynb`
   (mkdocs-jupyter renders it without running it again), one reveal.js deck per lesson
   (`slides/<slug>.html`), `slides/index.html`, the reveal.js files they load, and one guide page
-  per lesson (`instructors/<slug>.md`), and Pyodide for the shape calculator (calculator_runtime.py). A lesson with a problem stops the build with a sentence
-  per problem. Each lesson's page and deck start rendering in worker processes as soon as it is
-  executed (workers.py, lesson_pages.jobs_ahead).
+  per lesson (`instructors/<slug>.md`), and Pyodide for the shape calculator
+  (calculator_runtime.py). A lesson with a problem stops the build with a sentence per problem.
+  Each lesson's page and deck start rendering in worker processes as soon as it is executed
+  (workers.py, lesson_pages.jobs_ahead); what is still missing then (after a prose edit: the
+  edited lesson's page and deck) renders there while MkDocs reads the other pages.
 - on_config, on_page_markdown: name the page in the warning of a ```python exec="on"``` block that
   raises (exec_blocks.py); on_page_markdown also fills the schedule into `instructors/index.md`
-  and the shape calculator's counts on real models into its page.
+  and the shape calculator's counts on real models into its page, and waits for a lesson page
+  rendered ahead before mkdocs-jupyter reads it from the cache.
+- on_env: waits for the decks, which MkDocs then copies from their cache files.
 - on_page_content: a lesson page as readers get it (lesson_pages.py, cached); on a guide page, the
   live-coding script's code and output kept out of the search index.
 - on_page_context: hands Material's search plugin each page without the parts marked
@@ -62,7 +66,7 @@ WARM_UP = ["site_builder.slides", "site_builder.lesson_pages", "mkdocs_jupyter.c
 
 # Collected over one build: the stylesheets the lesson pages inlined, the pages themselves, and
 # the facts read from the lessons.
-_build: dict = {"stylesheets": [], "lesson_pages": [], "facts": []}
+_build: dict = {"stylesheets": [], "lesson_pages": [], "facts": [], "deck_requests": []}
 
 
 def on_config(config):
@@ -74,6 +78,7 @@ def on_pre_build(config):
     _build["stylesheets"].clear()
     _build["lesson_pages"].clear()
     _build["facts"] = []
+    _build["deck_requests"] = []
 
 
 @event_priority(100)  # before mkdocs-jupyter turns .ipynb files into pages
@@ -104,6 +109,7 @@ def on_files(files, config):
         for lesson in executed:
             files.append(_lesson_file(lesson, config))
         _add_decks_and_guide(executed, files, config)
+        _render_the_rest(files, config)
         calculator_runtime.add_pyodide(files, config)
     except BaseException:
         workers.close_workers()  # the build stops here (on_build_error closes them too, later)
@@ -161,19 +167,13 @@ def _add_decks_and_guide(executed, files, config) -> None:
     for src_uri, path in reveal:
         add(src_uri, abs_src_path=str(path))
     requests = [_deck_request(lesson, lesson_info, config) for lesson, lesson_info in zip(executed, facts)]
-    try:
-        # The decks the cache lacks and the lesson pages MkDocs will render, side by side (one
-        # process per core): each job fills a cache that the build then reads. Most were handed to
-        # the workers as their lessons were executed; what is still rendering there is awaited.
-        workers.wait_for_handed()
-        page_cache.run_side_by_side(slides.deck_jobs(requests) + lesson_pages.jobs_ahead(files, config))
-        decks = slides.cached_decks(requests)
-    except slides.SlidesError as error:
-        raise PluginError(f"The slides cannot be made: {error}") from None
+    _build["deck_requests"] = requests
     listed = []
-    for lesson, lesson_info, deck in zip(executed, facts, decks):
+    for lesson, lesson_info, request in zip(executed, facts, requests):
         deck_uri = slides.deck_path(lesson_info.slug)
-        add(deck_uri, content=deck)
+        # Copied from its cache file with the site's other files, after every page is read: the
+        # decks still missing render meanwhile (_render_the_rest, on_env).
+        add(deck_uri, abs_src_path=str(slides.deck_file(request)))
         lesson_uri = lesson_pages.LESSON_PREFIX + lesson.path.name
         add(guide.guide_path(lesson_info.slug), content=guide.lesson_page(lesson_info, lesson_uri, deck_uri))
         listed.append((lesson_info, get_relative_url(_lesson_dest(lesson.path, config), DECKS_INDEX)))
@@ -187,8 +187,38 @@ def _add_decks_and_guide(executed, files, config) -> None:
     _build["facts"] = facts
 
 
+def _render_the_rest(files, config) -> None:
+    """The decks and lesson pages the caches still lack, rendered in the workers while MkDocs reads
+    the other pages: a lesson page is awaited just before MkDocs renders it (on_page_markdown), the
+    decks before the site's files are copied (on_env). In a cold build the workers have rendered
+    nearly all of them while the lessons executed; after a prose edit, only the edited lesson's."""
+    workers.wait_for_handed()  # the jobs below are those that are missing once these are done
+    jobs = slides.deck_jobs(_build["deck_requests"]) + lesson_pages.jobs_ahead(files, config)
+    if not jobs:
+        return
+    if not workers.early_wanted():  # each render waits for the build: all of them here, side by side
+        page_cache.run_side_by_side(jobs)
+        return
+    if not workers.are_open():
+        workers.open_workers(WARM_UP)
+    workers.hand_over(lambda: jobs)
+
+
+def on_env(env, config, files):
+    """Every deck rendered before MkDocs copies the decks' cache files into the site. A deck whose
+    render failed in a worker is rendered here again, so that its problem is reported as a sentence."""
+    workers.wait_for_handed()
+    try:
+        slides.cached_decks(_build["deck_requests"])
+    except slides.SlidesError as error:
+        raise PluginError(f"The slides cannot be made: {error}") from None
+    return env
+
+
 def on_page_markdown(markdown, page, config, files):
     exec_blocks.building(page.file.src_uri)
+    if lesson_pages.is_lesson(page.file.src_uri):
+        workers.wait_for_handed()  # its page, rendered ahead, is read from the cache next
     markdown = calculator_runtime.fill_counts(markdown)
     markdown = markdown.replace(INSTALL_LINE_MARK, f"`{install_line.install_line()}`")
     if page.file.src_uri != f"{guide.GUIDE_DIR}/index.md":

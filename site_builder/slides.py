@@ -388,6 +388,12 @@ def cached_decks(requests: list[tuple]) -> list[str]:
     return [_deck_file(*request).read_text() for request in requests]
 
 
+def deck_file(request: tuple) -> Path:
+    """Where the deck for this request is (or will be) in the cache: (path, notebook, facts,
+    lesson_url, index_url), as for cached_decks."""
+    return _deck_file(*request)
+
+
 def deck_jobs(requests: list[tuple]) -> list[tuple]:
     """The decks the cache lacks, as (function, arguments) jobs that each render one into the cache:
     for a caller that runs them side by side with other work of its own."""

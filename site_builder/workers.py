@@ -78,6 +78,10 @@ def run(jobs: Sequence[tuple[Callable, tuple]]) -> list | None:
     return [future.result() for future in [pool.submit(function, *arguments) for function, arguments in jobs]]
 
 
+def are_open() -> bool:
+    return _open["pool"] is not None
+
+
 def close_workers() -> None:
     pool, _open["pool"] = _open["pool"], None
     _open["handed"] = []
